@@ -1,0 +1,164 @@
+package org.diffusionlab.schedule;
+
+import java.util.Optional;
+
+/**
+ * A variance schedule β_1..β_T and every quantity the forward and reverse processes derive from it.
+ *
+ * <p><b>Indexing:</b> diffusion time t is <b>1-based</b> everywhere in this project: t = 1 is the
+ * first noising step and t = T the last, as in the DDPM paper. The accessors take t itself; the
+ * arrays returned by {@link #betas()} etc. hold t = 1..T at indices 0..T−1.
+ *
+ * <p>Derived quantities (DDPM eq. 4 and the line above it):
+ * α_t = 1 − β_t, ᾱ_t = ∏_{s=1..t} α_s, and the two coefficients of q(x_t | x_0):
+ * √ᾱ_t and √(1 − ᾱ_t).
+ */
+public final class NoiseSchedule {
+
+    /**
+     * ᾱ_T above this leaves x_T visibly different from N(0, I): its signal part √ᾱ_T·x_0 has a
+     * standard deviation of at least √0.01 = 0.1 per unit of data, so the sampler, which starts from
+     * N(0, I), begins somewhere the model was never trained.
+     */
+    public static final double TERMINAL_ALPHA_BAR_WARNING = 0.01;
+
+    private final double[] betas;
+    private final double[] alphas;
+    private final double[] alphaBars;
+
+    private NoiseSchedule(double[] betas) {
+        int T = betas.length;
+        this.betas = betas.clone();
+        this.alphas = new double[T];
+        this.alphaBars = new double[T];
+        double product = 1.0;
+        for (int i = 0; i < T; i++) {
+            alphas[i] = 1.0 - betas[i];
+            product *= alphas[i];
+            alphaBars[i] = product;
+        }
+    }
+
+    /**
+     * The linear schedule: β_t = β_start + (t − 1)/(T − 1) · (β_end − β_start) for t = 1..T
+     * (NumPy's {@code linspace(beta_start, beta_end, T)}); for T = 1, β_1 = β_start.
+     *
+     * @param T number of diffusion steps, ≥ 1
+     * @param betaStart β_1, in (0, 1)
+     * @param betaEnd β_T, in (0, 1)
+     */
+    public static NoiseSchedule linearBetaSchedule(int T, double betaStart, double betaEnd) {
+        if (T < 1) {
+            throw new IllegalArgumentException("T = " + T + " is invalid: need at least 1 diffusion step");
+        }
+        checkBeta("betaStart", betaStart);
+        checkBeta("betaEnd", betaEnd);
+        double[] betas = new double[T];
+        for (int i = 0; i < T; i++) {
+            betas[i] = T == 1 ? betaStart : betaStart + (betaEnd - betaStart) * i / (T - 1);
+        }
+        return new NoiseSchedule(betas);
+    }
+
+    /**
+     * A schedule from explicit variances.
+     *
+     * @param betas β_1..β_T at indices 0..T−1, each in (0, 1); copied
+     */
+    public static NoiseSchedule fromBetas(double[] betas) {
+        if (betas.length < 1) {
+            throw new IllegalArgumentException("betas.length = 0 is invalid: need at least 1 diffusion step");
+        }
+        for (int i = 0; i < betas.length; i++) {
+            checkBeta("betas[" + i + "]", betas[i]);
+        }
+        return new NoiseSchedule(betas);
+    }
+
+    private static void checkBeta(String name, double beta) {
+        if (!(beta > 0 && beta < 1)) {
+            throw new IllegalArgumentException(name + " = " + beta + " is invalid: a variance β must lie in (0, 1)");
+        }
+    }
+
+    /** Number of diffusion steps T. */
+    public int T() {
+        return betas.length;
+    }
+
+    /** β_t, t in 1..T. */
+    public double beta(int t) {
+        return betas[index(t)];
+    }
+
+    /** α_t = 1 − β_t, t in 1..T. */
+    public double alpha(int t) {
+        return alphas[index(t)];
+    }
+
+    /** ᾱ_t = ∏_{s=1..t} α_s, t in 1..T. */
+    public double alphaBar(int t) {
+        return alphaBars[index(t)];
+    }
+
+    /** ᾱ_{t−1} for t in 1..T, with the convention ᾱ_0 = 1 (no noise at all at t = 0). */
+    public double alphaBarPrev(int t) {
+        return t == 1 ? 1.0 : alphaBars[index(t) - 1];
+    }
+
+    /** √ᾱ_t, the weight of x_0 in q(x_t | x_0); t in 1..T. */
+    public double sqrtAlphaBar(int t) {
+        return Math.sqrt(alphaBar(t));
+    }
+
+    /** √(1 − ᾱ_t), the standard deviation of the noise in q(x_t | x_0); t in 1..T. */
+    public double sqrtOneMinusAlphaBar(int t) {
+        return Math.sqrt(1.0 - alphaBar(t));
+    }
+
+    /** β_1..β_T (a copy; index i holds t = i + 1). */
+    public double[] betas() {
+        return betas.clone();
+    }
+
+    /** α_1..α_T (a copy; index i holds t = i + 1). */
+    public double[] alphas() {
+        return alphas.clone();
+    }
+
+    /** ᾱ_1..ᾱ_T (a copy; index i holds t = i + 1). */
+    public double[] alphaBars() {
+        return alphaBars.clone();
+    }
+
+    /** ᾱ_T: how much of the data's signal is left at the last step (0 would be pure noise). */
+    public double terminalAlphaBar() {
+        return alphaBars[alphaBars.length - 1];
+    }
+
+    /**
+     * A warning when x_T is far from N(0, I), i.e. when ᾱ_T &gt; {@value #TERMINAL_ALPHA_BAR_WARNING}.
+     * q(x_T | x_0) = N(√ᾱ_T·x_0, (1 − ᾱ_T)·I): with the minimal lab's defaults ᾱ_T ≈ 0.78, so x_T
+     * is still ≈ 88 % data. The sampler starts from N(0, I), which the model never saw at t = T.
+     *
+     * @return the warning text, or empty when x_T is close to pure noise
+     */
+    public Optional<String> terminalWarning() {
+        double abT = terminalAlphaBar();
+        if (abT <= TERMINAL_ALPHA_BAR_WARNING) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                "WARNING: alpha_bar_T = %.4f, so x_T = %.3f*x0 + %.3f*eps is not pure noise. Sampling starts "
+                        + "from N(0, I), a distribution the model never saw at t = T = %d. "
+                        + "Use more steps or a larger beta_end to bring alpha_bar_T below %.2f.",
+                abT, Math.sqrt(abT), Math.sqrt(1 - abT), T(), TERMINAL_ALPHA_BAR_WARNING));
+    }
+
+    private int index(int t) {
+        if (t < 1 || t > betas.length) {
+            throw new IllegalArgumentException("t = " + t + " is invalid: t is 1-based and must lie in [1, " + betas.length + "]");
+        }
+        return t - 1;
+    }
+}
