@@ -112,7 +112,7 @@ public final class AncestralSampler {
     public SimpleMatrix step(EpsilonModel model, SimpleMatrix xt, int t, NoiseSchedule schedule, SimpleMatrix z) {
         SimpleMatrix epsHat = model.predictEpsilon(xt, t, schedule.T());
         SimpleMatrix x0Hat = predictX0(xt, epsHat, t, schedule);
-        if (clips()) x0Hat = clip(x0Hat);
+        if (clips()) x0Hat = clip(x0Hat, clipMin, clipMax);
         SimpleMatrix mean = posteriorMean(x0Hat, xt, t, schedule);
         if (t == 1) {
             return mean;
@@ -162,10 +162,11 @@ public final class AncestralSampler {
         return x;
     }
 
-    private SimpleMatrix clip(SimpleMatrix m) {
+    /** A copy of m with every element clamped to [min, max]. */
+    static SimpleMatrix clip(SimpleMatrix m, double min, double max) {
         SimpleMatrix out = m.copy();
         double[] a = out.getDDRM().data;
-        for (int i = 0; i < a.length; i++) a[i] = Math.min(clipMax, Math.max(clipMin, a[i]));
+        for (int i = 0; i < a.length; i++) a[i] = Math.min(max, Math.max(min, a[i]));
         return out;
     }
 

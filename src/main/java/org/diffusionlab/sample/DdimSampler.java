@@ -44,12 +44,20 @@ public final class DdimSampler {
 
     private final int steps;
     private final double eta;
+    private final double clipMin;
+    private final double clipMax;
 
     /**
+     * A sampler without clipping.
+     *
      * @param steps S, the number of model evaluations, ≥ 1 (and ≤ T of the schedule used)
      * @param eta η in [0, 1]: 0 is deterministic DDIM, 1 is DDPM-like noise
      */
     public DdimSampler(int steps, double eta) {
+        this(steps, eta, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    }
+
+    private DdimSampler(int steps, double eta, double clipMin, double clipMax) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps = " + steps + " is invalid: need at least 1 sampling step");
         }
@@ -58,6 +66,31 @@ public final class DdimSampler {
         }
         this.steps = steps;
         this.eta = eta;
+        this.clipMin = clipMin;
+        this.clipMax = clipMax;
+    }
+
+    /**
+     * The same sampler, but x̂0 is clipped element-wise to [min, max] and ε̂ is then recomputed from
+     * the clipped x̂0, ε̂ = (x_t − √ᾱ_t·x̂0)/√(1 − ᾱ_t), so that x_t, x̂0 and ε̂ still satisfy DDPM
+     * eq. 4 (with η = 1 and S = T this matches {@link AncestralSampler#withClipping}). Worth it when
+     * ᾱ_T is tiny (the cosine schedule): x̂0 = (x_T − √(1 − ᾱ_T)·ε̂)/√ᾱ_T multiplies the model's
+     * error at t = T by 1/√ᾱ_T, and η = 0 carries that error to the end.
+     *
+     * @param min lower bound, finite
+     * @param max upper bound, finite and &gt; min
+     */
+    public DdimSampler withClipping(double min, double max) {
+        if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
+            throw new IllegalArgumentException("clip range [" + min + ", " + max
+                    + "] is invalid: need finite bounds with min < max");
+        }
+        return new DdimSampler(steps, eta, min, max);
+    }
+
+    /** Whether x̂0 is clipped. */
+    public boolean clips() {
+        return Double.isFinite(clipMin);
     }
 
     public int steps() {
@@ -113,7 +146,8 @@ public final class DdimSampler {
     }
 
     /**
-     * One DDIM step from x_t to x_p (DDIM eq. 12, written out in the class comment).
+     * One DDIM step from x_t to x_p (DDIM eq. 12, written out in the class comment), with x̂0
+     * clipped and ε̂ recomputed from it first if {@link #withClipping} was used.
      *
      * @param xt {@code n × d}
      * @param t step in 1..T
@@ -123,9 +157,13 @@ public final class DdimSampler {
      */
     public SimpleMatrix step(EpsilonModel model, SimpleMatrix xt, int t, int p, NoiseSchedule schedule, SimpleMatrix z) {
         double sigma = sigma(schedule, t, p, eta);
-        // 1. predict the noise and the clean point it implies
+        // 1. predict the noise and the clean point it implies (clipped: ε̂ re-derived to stay on eq. 4)
         SimpleMatrix epsHat = model.predictEpsilon(xt, t, schedule.T());
         SimpleMatrix x0Hat = AncestralSampler.predictX0(xt, epsHat, t, schedule);
+        if (clips()) {
+            x0Hat = AncestralSampler.clip(x0Hat, clipMin, clipMax);
+            epsHat = xt.minus(x0Hat.scale(schedule.sqrtAlphaBar(t))).divide(schedule.sqrtOneMinusAlphaBar(t));
+        }
         // 2. re-noise x̂0 to level p along the predicted direction (eq. 12); rounding can push the
         //    radicand a hair below 0 when it is exactly 0 in exact arithmetic
         double abP = alphaBarOrOne(schedule, p);

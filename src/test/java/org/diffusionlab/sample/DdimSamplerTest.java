@@ -107,6 +107,28 @@ class DdimSamplerTest {
     }
 
     @Test
+    @DisplayName("with clipping, η = 1 and S = T still equal clipped DDPM with the posterior variance, and the oracle stays exact")
+    void clipping() {
+        // ε̂ = tanh(x)·t/T + 0.1 implies x̂0 far outside [-0.5, 0.5] at large t, so the clip is active
+        EpsilonModel model = StubModels.smooth(2);
+        DdimSampler clipped = new DdimSampler(LINEAR.T(), 1.0).withClipping(-0.5, 0.5);
+        assertTrue(clipped.clips());
+        SimpleMatrix ddim = clipped.sample(model, 25, LINEAR, new SplittableRandom(5));
+        SimpleMatrix ddpm = AncestralSampler.of(Variance.POSTERIOR).withClipping(-0.5, 0.5).sample(model, 25, LINEAR, new SplittableRandom(5));
+        assertTrue(maxAbsDiff(ddim, ddpm) < 1e-9, "max diff " + maxAbsDiff(ddim, ddpm));
+        SimpleMatrix unclipped = new DdimSampler(LINEAR.T(), 1.0).sample(model, 25, LINEAR, new SplittableRandom(5));
+        assertTrue(maxAbsDiff(ddim, unclipped) > 0.1, "the clip should change the samples");
+        double[] x0 = {0.3, -0.2};
+        SimpleMatrix out = new DdimSampler(10, 0.0).withClipping(-1, 1).sample(StubModels.oracle(x0, COSINE), 5, COSINE, new SplittableRandom(6));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(x0[0], out.get(i, 0), 1e-9);
+            assertEquals(x0[1], out.get(i, 1), 1e-9);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DdimSampler(5, 0).withClipping(0, 0))
+                .getMessage().contains("clip range [0.0, 0.0]"));
+    }
+
+    @Test
     @DisplayName("η = 0 draws only x_T: the same seed gives the same samples and the trajectory has S + 1 states")
     void trajectory() {
         EpsilonModel model = StubModels.smooth(2);
