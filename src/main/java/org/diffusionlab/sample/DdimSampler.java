@@ -21,8 +21,9 @@ import org.ejml.simple.SimpleMatrix;
  * Example T = 10, S = 5: 10 → 8 → 6 → 4 → 2 → 0. Starting at τ_S = T matters: x_T ~ N(0, I) matches
  * the model's training inputs only at t = T. Spacings that start at the first step instead
  * (0, T/S, 2T/S, … in 0-based code) never visit T: they hand pure noise to the model at a step where
- * x_t should still hold √ᾱ of signal (Lin et al. 2024, "Common diffusion noise schedules and sample
- * steps are flawed", section 3.3). Ending at τ_0 = 0 makes the last step return x̂0 itself.
+ * x_t should still hold √ᾱ of signal (Lin et al., "Common diffusion noise schedules and sample steps
+ * are flawed", WACV 2024: "always start from the last timestep"). Ending at τ_0 = 0 makes the last
+ * step return x̂0 itself.
  *
  * <p><b>One step</b> (DDIM eq. 12), from t = τ_i to p = τ_{i−1}:
  * <pre>
@@ -32,6 +33,11 @@ import org.ejml.simple.SimpleMatrix;
  * </pre>
  * η = 0 is deterministic; η = 1 with S = T gives σ² = β̃_t, i.e. DDPM with the posterior variance
  * ({@link AncestralSampler} with {@link Variance#POSTERIOR}). σ = 0 on the last step (ᾱ_0 = 1).
+ *
+ * <p><b>Caution with a tiny ᾱ_T</b> (the cosine schedule caps β_T at 0.999, so ᾱ_T/ᾱ_{T−1} = 0.001):
+ * with η = 0 the first step is x_p = √(ᾱ_p/ᾱ_T)·(x_T − √(1 − ᾱ_T)·ε̂) + √(1 − ᾱ_p)·ε̂, which
+ * multiplies the model's error at t = T by √(ᾱ_p/ᾱ_T) ≥ 31.6, and no later noise washes it out.
+ * Use η &gt; 0 or {@link #withClipping} there.
  *
  * <p><b>Draw order</b> of {@link #sample} and {@link #trajectory}: x_T row by row, then, only when
  * η &gt; 0, one z (row by row) for each step i = S down to 2; none on the last step τ_1 → 0.
