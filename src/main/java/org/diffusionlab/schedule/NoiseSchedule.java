@@ -161,4 +161,65 @@ public final class NoiseSchedule {
         }
         return t - 1;
     }
+
+    /** The cap on β_t of {@link #cosineBetaSchedule}: without it β_T = 1 (f(T) = 0) would erase x entirely. */
+    public static final double COSINE_MAX_BETA = 0.999;
+
+    /** The offset s of {@link #cosineBetaSchedule(int)} (improved DDPM): keeps β_1 from being vanishingly small. */
+    public static final double COSINE_DEFAULT_OFFSET = 0.008;
+
+    /**
+     * The cosine schedule of improved DDPM (Nichol &amp; Dhariwal 2021, eq. 17) with s = 0.008; see
+     * {@link #cosineBetaSchedule(int, double)}.
+     *
+     * @param T number of diffusion steps, ≥ 1
+     */
+    public static NoiseSchedule cosineBetaSchedule(int T) {
+        return cosineBetaSchedule(T, COSINE_DEFAULT_OFFSET);
+    }
+
+    /**
+     * The cosine schedule of improved DDPM (eq. 17): the target ᾱ(t) = f(t)/f(0) with
+     * f(t) = cos²(((t/T) + s)/(1 + s) · π/2), and β_t = min(1 − ᾱ(t)/ᾱ(t − 1), {@value #COSINE_MAX_BETA})
+     * for t = 1..T (1-based; ᾱ(0) = 1). Wherever no cap applied at or before t, {@link #alphaBar}(t)
+     * equals f(t)/f(0) up to rounding; the cap only bites near t = T, where it makes ᾱ_T = 0.001·ᾱ(T − 1)
+     * instead of exactly 0.
+     *
+     * @param T number of diffusion steps, ≥ 1
+     * @param s offset, finite and ≥ 0 (s &gt; 0 keeps β_1 from being tiny near t = 0)
+     */
+    public static NoiseSchedule cosineBetaSchedule(int T, double s) {
+        if (T < 1) {
+            throw new IllegalArgumentException("T = " + T + " is invalid: need at least 1 diffusion step");
+        }
+        if (!(s >= 0) || Double.isInfinite(s)) {
+            throw new IllegalArgumentException("s = " + s + " is invalid: the cosine offset must be finite and >= 0");
+        }
+        double[] betas = new double[T];
+        double f0 = cosineF(0, T, s);
+        double previous = 1.0;
+        for (int t = 1; t <= T; t++) {
+            double target = cosineF(t, T, s) / f0;
+            betas[t - 1] = Math.min(1.0 - target / previous, COSINE_MAX_BETA);
+            previous = target;
+        }
+        return fromBetas(betas);
+    }
+
+    private static double cosineF(int t, int T, double s) {
+        double c = Math.cos(((double) t / T + s) / (1 + s) * Math.PI / 2);
+        return c * c;
+    }
+
+    /**
+     * The signal-to-noise ratio of q(x_t | x_0): SNR_t = ᾱ_t / (1 − ᾱ_t), the variance of the
+     * signal √ᾱ_t·x_0 over that of the noise √(1 − ᾱ_t)·ε for unit-variance data. It decreases
+     * with t; plot it on a log axis to compare schedules.
+     *
+     * @param t step in 1..T
+     */
+    public double snr(int t) {
+        double ab = alphaBar(t);
+        return ab / (1.0 - ab);
+    }
 }
