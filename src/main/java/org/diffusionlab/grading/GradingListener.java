@@ -268,7 +268,7 @@ public final class GradingListener implements TestExecutionListener {
         }
     }
 
-    private static String labOf(Class<?> cls) {
+    static String labOf(Class<?> cls) {
         for (Class<?> c = cls; c != null; c = c.getEnclosingClass()) {
             Lab lab = c.getAnnotation(Lab.class);
             if (lab != null) {
