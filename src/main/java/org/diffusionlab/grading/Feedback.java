@@ -35,6 +35,14 @@ final class Feedback {
                 return new Verdict(Outcome.FAILED, firstLine(msg), msg);
             }
         }
+        if (t instanceof AssertionError && t.getSuppressed().length > 0
+                && t.getClass().getSimpleName().equals("MultipleFailuresError")) {
+            // assertAll: the first failure is the one-liner, all of them go to the output
+            Throwable[] all = t.getSuppressed();
+            String first = all[0].getMessage() == null ? all[0].toString() : firstLine(all[0].getMessage());
+            return new Verdict(Outcome.FAILED, first + (all.length > 1 ? " (and " + (all.length - 1) + " more)" : ""),
+                    t.getMessage().strip());
+        }
         if (t instanceof AssertionError && t.getMessage() != null && !t.getMessage().isBlank()) {
             return new Verdict(Outcome.FAILED, firstLine(t.getMessage()), t.getMessage().strip());
         }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.diffusionlab.grading.fixtures.AssertAllFixture;
 import org.diffusionlab.grading.fixtures.BrokenSetupFixture;
 import org.diffusionlab.grading.fixtures.NotesFixture;
 import org.diffusionlab.grading.fixtures.SpiralFixture;
@@ -173,6 +174,11 @@ class GradingListenerTest {
     }
 
     private static void assertRow(String lab, String exercise, String points, String status, String feedbackStart) {
+        assertRow(console, lab, exercise, points, status, feedbackStart);
+    }
+
+    private static void assertRow(String console, String lab, String exercise, String points, String status,
+                                  String feedbackStart) {
         Pattern row = Pattern.compile("(?m)^" + Pattern.quote(lab) + " +\\| " + Pattern.quote(exercise) + " +\\| "
                 + Pattern.quote(points) + " +\\| " + Pattern.quote(status) + " +\\| " + Pattern.quote(feedbackStart));
         assertTrue(row.matcher(console).find(), "no row " + row + " in\n" + console);
@@ -206,6 +212,16 @@ class GradingListenerTest {
     }
 
     @Test
+    @DisplayName("assertAll's first failure is the one-liner; every failure goes to the output")
+    void assertAllFeedback(@TempDir Path dir) throws IOException {
+        String printed = run(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(AssertAllFixture.class))
+                .build(), dir);
+        assertRow(printed, "spiral", "2.2", "0 / 1", "FAIL", "alpha_1 should be 1 - beta_1 ==> expected: <1> but was: <2> (and 1 more)");
+        String out = Files.readString(dir.resolve("results.json"));
+        assertTrue(out.contains("alphaBar_1 should equal alpha_1"), out);
+    }
+
+    @Test
     @DisplayName("a JVM without graded tests writes and prints nothing")
     void ungradedWritesNothing(@TempDir Path dir) {
         Path out = dir.resolve("grades");
@@ -216,11 +232,19 @@ class GradingListenerTest {
     }
 
     @Test
-    @DisplayName("the service-loaded listener is active by default and honours grading.reportDir")
+    @DisplayName("the service-loaded listener is active by default, prints to stdout and honours grading.reportDir")
     void serviceLoaded(@TempDir Path dir) throws IOException {
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(NotesFixture.class))
-                .configurationParameter(GradingListener.REPORT_DIR_PROPERTY, dir.toString()).build());
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClass(NotesFixture.class))
+                    .configurationParameter(GradingListener.REPORT_DIR_PROPERTY, dir.toString()).build());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Total: 1 / 3 points (33%)"), printed.toString());
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"number\": \"5.1\""));
         assertTrue(Files.exists(dir.resolve("grades.md")));
         assertTrue(Files.exists(dir.resolve("grades.csv")));
