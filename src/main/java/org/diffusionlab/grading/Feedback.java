@@ -18,6 +18,8 @@ final class Feedback {
     private static final Pattern TIMED_OUT = Pattern.compile("timed out after ([^\\n]+?)\\.?$",
             Pattern.MULTILINE);
     private static final int MAX_FRAMES = 5;
+    /** How the feedback of a stub's {@code UnsupportedOperationException("TODO 3.1: ...")} starts. */
+    static final String NOT_IMPLEMENTED = "not implemented yet: ";
 
     private Feedback() {}
 
@@ -31,7 +33,7 @@ final class Feedback {
         for (Throwable c : chain) {
             if (c instanceof UnsupportedOperationException && c.getMessage() != null
                     && TODO.matcher(c.getMessage()).matches()) {
-                String msg = "not implemented yet: " + c.getMessage().strip();
+                String msg = NOT_IMPLEMENTED + c.getMessage().strip();
                 return new Verdict(Outcome.FAILED, firstLine(msg), msg);
             }
         }
@@ -142,9 +144,19 @@ final class Feedback {
                 || cls.startsWith("org.apache.maven.surefire.") || cls.startsWith("org.ejml.");
     }
 
+    /** The first line, without assertTrue/assertFalse's uninformative " ==> expected: <true> but was: <false>". */
     static String firstLine(String s) {
         String stripped = s.strip();
         int nl = stripped.indexOf('\n');
-        return (nl < 0 ? stripped : stripped.substring(0, nl)).strip();
+        String line = (nl < 0 ? stripped : stripped.substring(0, nl)).strip();
+        for (String noise : BOOLEAN_NOISE) {
+            if (line.endsWith(noise) && line.length() > noise.length()) {
+                return line.substring(0, line.length() - noise.length()).strip();
+            }
+        }
+        return line;
     }
+
+    private static final String[] BOOLEAN_NOISE = {
+        " ==> expected: <true> but was: <false>", " ==> expected: <false> but was: <true>"};
 }

@@ -246,8 +246,15 @@ public final class GradeReport {
             appendRow(b, c, w);
         }
         b.append(rule).append('\n');
+        // untouched stubs are summed up by the table; list the tests that failed for another reason
         List<GradeResult> problems = results.stream()
-                .filter(r -> r.outcome() != Outcome.PASSED).toList();
+                .filter(r -> r.outcome() != Outcome.PASSED && !r.feedback().startsWith(Feedback.NOT_IMPLEMENTED))
+                .toList();
+        List<String> stubs = results.stream().filter(r -> r.feedback().startsWith(Feedback.NOT_IMPLEMENTED))
+                .map(r -> r.lab() + " " + r.exercise()).distinct().toList();
+        if (!stubs.isEmpty()) {
+            b.append("Not implemented yet: ").append(String.join(", ", stubs)).append('\n');
+        }
         if (!problems.isEmpty()) {
             b.append("Tests that did not pass:\n");
             for (GradeResult r : problems) {
