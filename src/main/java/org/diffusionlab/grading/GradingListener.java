@@ -140,7 +140,7 @@ public final class GradingListener implements TestExecutionListener {
         Entry e = entryFor(id);
         if (e != null) {
             e.record(Outcome.SKIPPED, v);
-            e.done = true;
+            e.done |= entries.containsKey(id.getUniqueId());
         } else {
             blocked.put(id.getUniqueId(), v);
         }

@@ -216,13 +216,15 @@ class GradingListenerTest {
     }
 
     @Test
-    @DisplayName("assertAll's first failure is the one-liner; every failure goes to the output")
+    @DisplayName("assertAll's first failure is the one-liner; a disabled grader is SKIPPED and its points still count")
     void assertAllFeedback(@TempDir Path dir) throws IOException {
         String printed = run(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(AssertAllFixture.class))
                 .build(), dir);
         assertRow(printed, "spiral", "2.2", "0 / 1", "FAIL", "alpha_1 should be 1 - beta_1 ==> expected: <1> but was: <2> (and 1 more)");
+        assertRow(printed, "spiral", "2.3", "0 / 2", "SKIPPED", "skipped: grader under repair");
         String out = Files.readString(dir.resolve("results.json"));
         assertTrue(out.contains("alphaBar_1 should equal alpha_1"), out);
+        assertTrue(out.contains("\"max_score\": 3,"), out);
     }
 
     @Test
