@@ -96,9 +96,10 @@ public final class GradeReport {
     /** Writes results.json, grades.md and grades.csv into {@code dir}, creating it if needed. */
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(JSON), toJson(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(MARKDOWN), toMarkdown(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(CSV), toCsv(), StandardCharsets.UTF_8);
+        // getBytes replaces a lone surrogate (from a broken message) by '?' where writeString would throw
+        Files.write(dir.resolve(JSON), toJson().getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve(MARKDOWN), toMarkdown().getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve(CSV), toCsv().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The summary used as results.json's top-level output and as the console's last lines. */

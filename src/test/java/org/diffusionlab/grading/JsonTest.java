@@ -57,4 +57,14 @@ class JsonTest {
         assertEquals("-1", Json.number(-1));
         assertThrows(IllegalArgumentException.class, () -> Json.number(Double.NaN));
     }
+
+    @Test
+    @DisplayName("a report with a lone surrogate in a message is still written as valid UTF-8 JSON")
+    void loneSurrogate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        GradeResult r = new GradeResult("spiral", "1.1", "broken \ud800 name", 1, false, "visible", Outcome.FAILED,
+                "bad \udc00", "bad \udc00", List.of());
+        new GradeReport(List.of(r)).writeTo(dir);
+        Object parsed = Json.parse(java.nio.file.Files.readString(dir.resolve("results.json")));
+        assertEquals(true, parsed.toString().contains("broken ? name"), parsed.toString());
+    }
 }
