@@ -1,0 +1,326 @@
+package org.diffusionlab.grading;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Generates the student edition from the solutions: every file under {@code solutions/src/main} is
+ * copied to the same relative path under {@code labs/src/main}, with each solution region
+ * <pre>
+ *     // BEGIN SOLUTION optional stub text
+ *     ...solution lines...
+ *     // END SOLUTION
+ * </pre>
+ * (marker lines included) replaced by the stub text at the BEGIN marker's indentation, or removed when
+ * there is no stub text. Markers may not nest. Files that are not UTF-8 text are copied byte for byte.
+ *
+ * <p>Usage (from the repository root):
+ * <pre>
+ *   java -cp src/target/classes org.diffusionlab.grading.LabGenerator [--check] [--solutions DIR] [--labs DIR]
+ * </pre>
+ * Defaults: {@code --solutions solutions/src/main}, {@code --labs labs/src/main}. Without
+ * {@code --check} it writes the labs files that changed and deletes labs files that have no solution
+ * counterpart (the labs tree is generated). With {@code --check} it changes nothing and exits 1 when
+ * a labs file is missing, differs or is extra; when a marker appears anywhere under the labs tree's
+ * parent (e.g. {@code labs/src}, graders included); or when solution-only text leaked into labs (a
+ * line of more than {@value #LEAK_MIN_LENGTH} characters, trimmed, that occurs only inside solution
+ * regions yet appears in a labs file). Malformed, nested or unbalanced markers fail both modes with
+ * file:line. Exit codes: 0 in sync / generated, 1 problems found, 2 bad usage.
+ */
+public final class LabGenerator {
+
+    /** Solution-region lines longer than this (after trimming) count as solution text for leak detection. */
+    public static final int LEAK_MIN_LENGTH = 20;
+
+    private static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
+    private static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\s*$");
+    private static final Pattern ANY_MARKER = Pattern.compile("(BEGIN|END) SOLUTION");
+
+    private LabGenerator() {}
+
+    /** A marker problem at a file and line (1-based). */
+    public static final class MarkerException extends Exception {
+        MarkerException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The result of processing one text file.
+     *
+     * @param labText       the generated student text
+     * @param solutionLines the trimmed lines inside solution regions (marker lines excluded)
+     */
+    public record Generated(String labText, List<String> solutionLines) {}
+
+    /**
+     * Replaces the solution regions of {@code text}. Line endings (LF or CRLF) and the presence of a
+     * final newline are kept.
+     *
+     * @param name the file name used in error messages
+     * @throws MarkerException on a nested BEGIN, an END without BEGIN, a BEGIN never closed, or a line
+     *                         that mentions a marker without being one (e.g. {@code //BEGIN SOLUTIONS})
+     */
+    public static Generated generate(String text, String name) throws MarkerException {
+        String nl = text.contains("\r\n") ? "\r\n" : "\n";
+        String[] lines = text.split("\r?\n", -1);
+        List<String> out = new ArrayList<>();
+        List<String> solution = new ArrayList<>();
+        int openAt = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            Matcher begin = BEGIN.matcher(line);
+            if (begin.matches()) {
+                if (openAt > 0) {
+                    throw new MarkerException(name + ":" + (i + 1) + ": BEGIN SOLUTION inside the region opened at line "
+                            + openAt + " (markers may not nest)");
+                }
+                openAt = i + 1;
+                String stub = begin.group(2);
+                if (stub != null && !stub.isEmpty()) {
+                    out.add(begin.group(1) + stub);
+                }
+            } else if (END.matcher(line).matches()) {
+                if (openAt == 0) {
+                    throw new MarkerException(name + ":" + (i + 1) + ": END SOLUTION without a BEGIN SOLUTION");
+                }
+                openAt = 0;
+            } else if (ANY_MARKER.matcher(line).find()) {
+                throw new MarkerException(name + ":" + (i + 1) + ": malformed marker (expected a line "
+                        + "'// BEGIN SOLUTION [stub]' or '// END SOLUTION'): " + line.strip());
+            } else if (openAt > 0) {
+                solution.add(line.strip());
+            } else {
+                out.add(line);
+            }
+        }
+        if (openAt > 0) {
+            throw new MarkerException(name + ":" + openAt + ": BEGIN SOLUTION is never closed by END SOLUTION");
+        }
+        return new Generated(String.join(nl, out), solution);
+    }
+
+    /** What {@link #run} found or did; {@code problems} empty means success. */
+    public record Outcome(List<String> problems, List<String> actions) {}
+
+    /**
+     * Generates (or, with {@code check}, verifies) {@code labs} from {@code solutions}.
+     *
+     * @param solutions the solutions tree, e.g. solutions/src/main
+     * @param labs      the labs tree, e.g. labs/src/main; with {@code check} its parent is searched for markers
+     */
+    public static Outcome run(Path solutions, Path labs, boolean check) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> actions = new ArrayList<>();
+        TreeMap<String, byte[]> expected = new TreeMap<>();
+        Set<String> solutionOnly = new LinkedHashSet<>();
+        Set<String> generatedLines = new LinkedHashSet<>();
+        for (Path file : files(solutions)) {
+            String rel = relative(solutions, file);
+            byte[] bytes = Files.readAllBytes(file);
+            String text = utf8(bytes);
+            if (text == null) {
+                expected.put(rel, bytes);
+                continue;
+            }
+            try {
+                Generated g = generate(text, solutions.resolve(rel).toString());
+                expected.put(rel, g.labText().getBytes(StandardCharsets.UTF_8));
+                for (String s : g.solutionLines()) {
+                    if (s.length() > LEAK_MIN_LENGTH) {
+                        solutionOnly.add(s);
+                    }
+                }
+                g.labText().lines().map(String::strip).forEach(generatedLines::add);
+            } catch (MarkerException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        solutionOnly.removeAll(generatedLines);
+        if (!problems.isEmpty()) {
+            return new Outcome(problems, actions);
+        }
+        Set<String> labFiles = new TreeSet<>();
+        if (Files.isDirectory(labs)) {
+            for (Path f : files(labs)) {
+                labFiles.add(relative(labs, f));
+            }
+        }
+        for (var e : expected.entrySet()) {
+            Path target = labs.resolve(e.getKey());
+            boolean exists = labFiles.contains(e.getKey());
+            byte[] actual = exists ? Files.readAllBytes(target) : null;
+            if (actual != null && Arrays.equals(actual, e.getValue())) {
+                continue;
+            }
+            if (check) {
+                problems.add(exists ? target + ": differs from what LabGenerator generates" + firstDifference(actual, e.getValue())
+                        : target + ": missing (generated from " + solutions.resolve(e.getKey()) + ")");
+            } else {
+                Files.createDirectories(target.getParent());
+                Files.write(target, e.getValue());
+                actions.add((exists ? "updated " : "created ") + target);
+            }
+        }
+        for (String rel : labFiles) {
+            if (!expected.containsKey(rel)) {
+                Path extra = labs.resolve(rel);
+                if (check) {
+                    problems.add(extra + ": not generated from " + solutions + " (no file " + solutions.resolve(rel) + ")");
+                } else {
+                    Files.delete(extra);
+                    actions.add("deleted " + extra + " (no counterpart in " + solutions + ")");
+                }
+            }
+        }
+        if (check) {
+            problems.addAll(leaks(labs, solutionOnly));
+        }
+        return new Outcome(problems, actions);
+    }
+
+    /** Markers anywhere under the labs tree's parent, and solution-only lines in labs files. */
+    private static List<String> leaks(Path labs, Set<String> solutionOnly) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Path norm = labs.normalize();
+        Path parent = norm.getParent() != null ? norm.getParent() : norm.toAbsolutePath().getParent();
+        boolean isMain = norm.getFileName() != null && norm.getFileName().toString().equals("main");
+        Path scanRoot = isMain && parent != null ? parent : labs;
+        if (!Files.isDirectory(scanRoot)) {
+            return problems;
+        }
+        for (Path f : files(scanRoot)) {
+            String text = utf8(Files.readAllBytes(f));
+            if (text == null) {
+                continue;
+            }
+            boolean inLabsMain = f.toAbsolutePath().normalize().startsWith(labs.toAbsolutePath().normalize());
+            List<String> lines = text.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (ANY_MARKER.matcher(line).find()) {
+                    problems.add(f + ":" + (i + 1) + ": solution marker in labs: " + line.strip());
+                } else if (inLabsMain && solutionOnly.contains(line.strip())) {
+                    problems.add(f + ":" + (i + 1) + ": solution code leaked into labs: " + line.strip());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String firstDifference(byte[] actual, byte[] expected) {
+        String a = utf8(actual);
+        String e = utf8(expected);
+        if (a == null || e == null) {
+            return " (binary)";
+        }
+        List<String> al = a.lines().toList();
+        List<String> el = e.lines().toList();
+        for (int i = 0; i < Math.max(al.size(), el.size()); i++) {
+            String x = i < al.size() ? al.get(i) : "<end of file>";
+            String y = i < el.size() ? el.get(i) : "<end of file>";
+            if (!x.equals(y)) {
+                return " (first difference at line " + (i + 1) + ": labs has '" + x.strip() + "', expected '"
+                        + y.strip() + "')";
+            }
+        }
+        return " (line endings or final newline)";
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    /** The bytes as UTF-8 text, or {@code null} for a binary file (invalid UTF-8 or a NUL byte). */
+    private static String utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Command line entry point; see the class comment. */
+    public static void main(String[] args) throws IOException {
+        System.exit(main(args, System.out, System.err));
+    }
+
+    /** {@link #main} without exiting: returns the exit code. */
+    public static int main(String[] args, PrintStream out, PrintStream err) throws IOException {
+        boolean check = false;
+        Path solutions = Paths.get("solutions", "src", "main");
+        Path labs = Paths.get("labs", "src", "main");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--check" -> check = true;
+                case "--solutions", "--labs" -> {
+                    if (i + 1 == args.length) {
+                        err.println("LabGenerator: " + args[i] + " needs a directory");
+                        return 2;
+                    }
+                    Path p = Paths.get(args[++i]);
+                    if (args[i - 1].equals("--solutions")) {
+                        solutions = p;
+                    } else {
+                        labs = p;
+                    }
+                }
+                default -> {
+                    err.println("LabGenerator: unknown argument '" + args[i] + "'. Usage: LabGenerator [--check] "
+                            + "[--solutions DIR (default solutions/src/main)] [--labs DIR (default labs/src/main)]");
+                    return 2;
+                }
+            }
+        }
+        if (!Files.isDirectory(solutions)) {
+            err.println("LabGenerator: no solutions directory " + solutions.toAbsolutePath()
+                    + " (run from the repository root or pass --solutions)");
+            return 2;
+        }
+        Outcome o = run(solutions, labs, check);
+        o.actions().forEach(a -> out.println("LabGenerator: " + a));
+        if (!o.problems().isEmpty()) {
+            err.println("LabGenerator" + (check ? " --check" : "") + ": " + o.problems().size() + " problem(s):");
+            o.problems().forEach(p -> err.println("  " + p));
+            if (check) {
+                err.println("Regenerate with: java -cp src/target/classes org.diffusionlab.grading.LabGenerator");
+            }
+            return 1;
+        }
+        out.println(check ? "LabGenerator --check: " + labs + " is in sync with " + solutions
+                : "LabGenerator: " + labs + " generated from " + solutions + " (" + o.actions().size() + " change(s))");
+        return 0;
+    }
+}
