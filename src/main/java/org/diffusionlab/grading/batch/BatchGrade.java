@@ -222,8 +222,14 @@ public final class BatchGrade implements Callable<Integer> {
     }
 
     private static String summary(StudentResult r, double max) {
-        String issues = r.problems().isEmpty() ? "ok"
-                : String.join("; ", r.problems().stream().map(p -> p.lines().findFirst().orElse("")).toList());
+        Set<String> failed = new java.util.TreeSet<>(StudentResult::compareExercises);
+        r.catalog().stream().filter(t -> !r.outcomes().get(t.key()).passed()).forEach(t -> failed.add(t.exercise()));
+        List<String> parts = new ArrayList<>();
+        if (!failed.isEmpty()) {
+            parts.add("lost points in " + String.join(" ", failed));
+        }
+        r.problems().forEach(p -> parts.add(p.lines().findFirst().orElse("")));
+        String issues = parts.isEmpty() ? "full marks" : String.join("; ", parts);
         if (issues.length() > 120) {
             issues = issues.substring(0, 117) + "...";
         }

@@ -126,7 +126,7 @@ final class SubmissionGrader {
     private String noteFor(GradedTest t, Map<String, String> fileNotes, Map<String, String> revertedPackages) {
         String file = course.exerciseFiles.get(t.exercise());
         if (file != null && fileNotes.containsKey(file)) {
-            return fileNotes.get(file).lines().findFirst().orElse("");
+            return fileNotes.get(file);
         }
         if (revertedPackages.containsKey(t.packageName())) {
             return "package " + t.packageName() + " was graded as the stubs (see the compile errors above)";
