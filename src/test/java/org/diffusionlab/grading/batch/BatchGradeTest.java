@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -48,9 +48,65 @@ class BatchGradeTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    @DisplayName("a class of thirteen submissions gets exact points, each failure reported for its own student and test")
+    @DisplayName("a class of twelve submissions gets exact points, each failure reported for its own student and test")
     void gradesSyntheticClass() throws Exception {
-        Path subs = Files.createDirectories(tmp.resolve("submissions"));
+        Path subs = tmp.resolve("submissions");
+        Map<String, Double> expected = writeSyntheticClass(subs);
+        Path out = tmp.resolve("graded");
+        long start = System.nanoTime();
+        List<StudentResult> results = batch(subs, out, 2);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("graded %d submissions with 2 jobs in %.1f s%n", results.size(), seconds);
+        assertEquals(expected, points(results), "points per student");
+
+        assertFeedback(out, "carol", "2.1", "compile error in labs/src/main/java/" + PKG + "toy/Scale.java");
+        assertFeedback(out, "carol", "2.1", "';' expected");
+        assertFeedback(out, "dave", "3.1", "timed out");
+        assertFeedback(out, "erin", "1.2", "System.exit(1) was called");
+        assertFeedback(out, "frank", "2.1", "OutOfMemoryError");
+        assertFeedback(out, "ivan", "1.1", "StackOverflowError");
+        assertFeedback(out, "mallory", "2.1", "exit code 137");
+        assertFeedback(out, "nina", "2.1", "Scale.java missing from the submission");
+        assertFeedback(out, "oscar", "1.1", "graded as the stubs");
+        assertFeedback(out, "bob", "1.1", "not implemented yet: TODO 1.1");
+
+        String grace = Files.readString(out.resolve("grace/results.json"));
+        assertTrue(grace.contains("\"visibility\": \"after_due_date\""), "the hidden test keeps its visibility:\n" + grace);
+        assertTrue(grace.contains("\"score\": 4,\n  \"max_score\": 8"), grace);
+        for (StudentResult r : results) {
+            String json = Files.readString(out.resolve(r.student()).resolve("results.json"));
+            assertFalse(json.contains("HIDDEN-GRADER-SECRET") || json.contains("SumsHiddenGrader.java:"),
+                    "feedback never shows a grader's source: " + r.student());
+        }
+        long kept = Files.size(out.resolve("nina/output.txt"));
+        assertTrue(kept < 70_000, "console output is capped at 64 KB, kept " + kept + " bytes");
+
+        List<String> gradebook = Files.readAllLines(out.resolve("gradebook.csv"));
+        assertEquals("student,1.1,1.2,2.1,3.1,total,problems", gradebook.get(0));
+        assertTrue(gradebook.contains("alice,2,3,2,1,8,"), String.join("\n", gradebook));
+        assertTrue(gradebook.stream().anyMatch(l -> l.startsWith("grace,1,2,0,1,4,")), String.join("\n", gradebook));
+        assertEquals(1 + expected.size(), gradebook.size(), "one row per student");
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "batch.scaling", matches = "true")
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @DisplayName("grading the class with 2 jobs gives the same points as with 1 (prints both wall times)")
+    void scalesWithJobs() throws Exception {
+        Path subs = tmp.resolve("scaling-submissions");
+        Map<String, Double> expected = writeSyntheticClass(subs);
+        for (int jobs : new int[] {1, 2}) {
+            long start = System.nanoTime();
+            List<StudentResult> results = batch(subs, tmp.resolve("scaling-" + jobs), jobs);
+            System.out.printf("SCALING: %d submissions, --jobs %d: %.1f s%n", results.size(), jobs,
+                    (System.nanoTime() - start) / 1e9);
+            assertEquals(expected, points(results), "points with --jobs " + jobs);
+        }
+    }
+
+    /** Twelve kinds of submission, one student each; returns every student's exact expected points. */
+    static Map<String, Double> writeSyntheticClass(Path subs) throws IOException {
+        Files.createDirectories(subs);
         String sums = solution("toy/Sums.java");
         String scale = solution("toy/Scale.java");
         String count = solution("loops/Count.java");
@@ -103,14 +159,6 @@ class BatchGradeTest {
         writeLab(subs.resolve("oscar"), sums.replace("sum(double[] values)", "sum(float[] values)")
                 .replace("return sum(values) / values.length;", "return 0;"), scale, count);
 
-        Path out = tmp.resolve("graded");
-        long start = System.nanoTime();
-        List<StudentResult> results = batch(subs, out, 2);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("graded %d submissions with 2 jobs in %.1f s%n", results.size(), seconds);
-
-        Map<String, Double> points = results.stream().collect(Collectors.toMap(StudentResult::student,
-                StudentResult::score, (a, b) -> a, LinkedHashMap::new));
         Map<String, Double> expected = new LinkedHashMap<>();
         expected.put("alice", 8.0);
         expected.put("bob", 0.0);
@@ -124,35 +172,12 @@ class BatchGradeTest {
         expected.put("mallory", 6.0);
         expected.put("nina", 6.0);
         expected.put("oscar", 1.0);
-        assertEquals(expected, points, "points per student");
+        return expected;
+    }
 
-        assertFeedback(out, "carol", "2.1", "compile error in labs/src/main/java/" + PKG + "toy/Scale.java");
-        assertFeedback(out, "carol", "2.1", "';' expected");
-        assertFeedback(out, "dave", "3.1", "timed out");
-        assertFeedback(out, "erin", "1.2", "System.exit(1) was called");
-        assertFeedback(out, "frank", "2.1", "OutOfMemoryError");
-        assertFeedback(out, "ivan", "1.1", "StackOverflowError");
-        assertFeedback(out, "mallory", "2.1", "exit code 137");
-        assertFeedback(out, "nina", "2.1", "Scale.java missing from the submission");
-        assertFeedback(out, "oscar", "1.1", "graded as the stubs");
-        assertFeedback(out, "bob", "1.1", "not implemented yet: TODO 1.1");
-
-        String grace = Files.readString(out.resolve("grace/results.json"));
-        assertTrue(grace.contains("\"visibility\": \"after_due_date\""), "the hidden test keeps its visibility:\n" + grace);
-        assertTrue(grace.contains("\"score\": 4,\n  \"max_score\": 8"), grace);
-        for (StudentResult r : results) {
-            String json = Files.readString(out.resolve(r.student()).resolve("results.json"));
-            assertFalse(json.contains("HIDDEN-GRADER-SECRET") || json.contains("SumsHiddenGrader.java:"),
-                    "feedback never shows a grader's source: " + r.student());
-        }
-        long kept = Files.size(out.resolve("nina/output.txt"));
-        assertTrue(kept < 70_000, "console output is capped at 64 KB, kept " + kept + " bytes");
-
-        List<String> gradebook = Files.readAllLines(out.resolve("gradebook.csv"));
-        assertEquals("student,1.1,1.2,2.1,3.1,total,problems", gradebook.get(0));
-        assertTrue(gradebook.contains("alice,2,3,2,1,8,"), String.join("\n", gradebook));
-        assertTrue(gradebook.stream().anyMatch(l -> l.startsWith("grace,1,2,0,1,4,")), String.join("\n", gradebook));
-        assertEquals(1 + expected.size(), gradebook.size(), "one row per student");
+    static Map<String, Double> points(List<StudentResult> results) {
+        return results.stream().collect(Collectors.toMap(StudentResult::student, StudentResult::score, (a, b) -> a,
+                LinkedHashMap::new));
     }
 
     static List<StudentResult> batch(Path subs, Path out, int jobs) throws Exception {
@@ -215,12 +240,6 @@ class BatchGradeTest {
                 zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
-        }
-    }
-
-    static List<Path> files(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).toList();
         }
     }
 }
