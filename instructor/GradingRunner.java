@@ -9,14 +9,18 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.Permission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
 import org.junit.platform.engine.DiscoverySelector;
@@ -43,7 +47,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * the core module does not depend on (yet); {@link BatchGrade} compiles it together with the graders,
  * whose classpath carries JUnit.
  *
- * <p>Log lines (tab-separated, fields escaped by {@link #escape}):
+ * <p>Log lines (tab-separated, fields escaped by {@link #escape}, each followed by an HMAC field):
  * <pre>
  *   CATALOG key exercise points visibility manual lab displayName   (--list mode: every graded test)
  *   START   key                                                      (a graded test began)
@@ -69,8 +73,11 @@ public final class GradingRunner {
             opts.put(args[i], args[i + 1]);
         }
         Path logFile = Path.of(opts.get("--log"));
+        // The parent writes a per-run key to stdin and closes it; read it before any graded code runs.
+        byte[] logKey = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+        System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
         try (Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-            Events events = new Events(log);
+            Events events = new Events(log, logKey);
             if (opts.containsKey("--list")) {
                 list(opts.get("--list"), events);
                 events.line("DONE");
@@ -311,20 +318,32 @@ public final class GradingRunner {
         }
     }
 
-    /** Writes and flushes one log line per event, so a killed JVM leaves a usable log. */
+    /**
+     * Writes and flushes one log line per event, so a killed JVM leaves a usable log. Each line ends
+     * with an HMAC under the parent's per-run key: graded code that writes to the log cannot forge results.
+     */
     private static final class Events {
         private final Writer log;
+        private final Mac mac;
 
-        Events(Writer log) {
+        Events(Writer log, byte[] key) {
             this.log = log;
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         synchronized void line(String... fields) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < fields.length; i++) {
+                text.append(i == 0 ? "" : "\t").append(escape(fields[i]));
+            }
             try {
-                for (int i = 0; i < fields.length; i++) {
-                    log.write((i == 0 ? "" : "\t") + escape(fields[i]));
-                }
-                log.write("\n");
+                log.write(text + "\t" + HexFormat.of().formatHex(mac.doFinal(text.toString().getBytes(StandardCharsets.UTF_8)))
+                        + "\n");
                 log.flush();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);

@@ -163,8 +163,8 @@ public final class BatchGrade implements Callable<Integer> {
         }
         var errors = new LabCompiler(course, classpath).javac(List.of(source), dir);
         if (!errors.isEmpty()) {
-            throw new IllegalStateException("GradingRunner does not compile against --classpath (JUnit Platform"
-                    + " launcher missing?): " + errors.get(0).getMessage(Locale.ROOT));
+            throw new IllegalStateException("GradingRunner does not compile against --classpath (is the JUnit Platform"
+                    + " launcher on it?): " + errors.get(0).getMessage(Locale.ROOT));
         }
         return dir;
     }
@@ -182,10 +182,13 @@ public final class BatchGrade implements Callable<Integer> {
         Process p = new ProcessBuilder(SubmissionGrader.javaExecutable(), "-cp", cp, SubmissionGrader.RUNNER,
                 "--log", log.toString(), "--list", Course.LAB_ROOT_PACKAGE)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("catalog-output.txt").toFile()).start();
-        if (p.waitFor() != 0 || !RunLog.read(log).done) {
+        String key = RunLog.newKey();
+        SubmissionGrader.sendKey(p, key);
+        RunLog listed = p.waitFor() == 0 ? RunLog.read(log, key) : null;
+        if (listed == null || !listed.done) {
             throw new IllegalStateException("listing the graders failed; see " + dir.resolve("catalog-output.txt"));
         }
-        List<GradedTest> catalog = new ArrayList<>(RunLog.read(log).catalog);
+        List<GradedTest> catalog = new ArrayList<>(listed.catalog);
         catalog.sort((a, b) -> StudentResult.compareExercises(a.exercise(), b.exercise()));
         if (catalog.isEmpty()) {
             throw new IllegalStateException("no @Graded tests found under " + Course.GRADERS);

@@ -4,16 +4,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The event log one forked {@code GradingRunner} wrote (format documented there). Readable after the
- * JVM was killed: every line was flushed as it happened; a torn last line is ignored.
+ * JVM was killed: every line was flushed as it happened; a torn last line is ignored, and so is any
+ * line whose HMAC under the run's key does not verify.
  */
 final class RunLog {
 
@@ -27,16 +34,48 @@ final class RunLog {
     String abort;
     boolean done;
 
-    static RunLog read(Path file) throws IOException {
+    /** Lines whose HMAC did not verify (written by graded code, not by the runner); they are ignored. */
+    int forged;
+
+    /** A fresh random key for one run: handed to the runner on its stdin, used to verify its lines. */
+    static String newKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
+    }
+
+    static RunLog read(Path file, String key) throws IOException {
         RunLog log = new RunLog();
         if (!Files.exists(file)) {
             return log;
         }
+        Mac mac;
+        try {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n');
         for (String line : text.substring(0, end + 1).split("\n")) {
-            if (!line.isEmpty()) {
-                log.accept(line.split("\t", -1));
+            int tab = line.lastIndexOf('\t');
+            if (tab < 0) {
+                log.forged += line.isEmpty() ? 0 : 1;
+                continue;
+            }
+            String body = line.substring(0, tab);
+            byte[] expected = mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
+            byte[] got;
+            try {
+                got = HexFormat.of().parseHex(line.substring(tab + 1));
+            } catch (IllegalArgumentException e) {
+                got = new byte[0];
+            }
+            if (MessageDigest.isEqual(expected, got)) {
+                log.accept(body.split("\t", -1));
+            } else {
+                log.forged++;
             }
         }
         return log;

@@ -156,7 +156,9 @@ final class SubmissionGrader {
             Path select = work.resolve("select-" + attempt + ".txt");
             Path logFile = work.resolve("run-" + attempt + ".log");
             Files.write(select, remaining);
+            String key = RunLog.newKey();
             Process process = fork(work, labTree, classes, select, logFile, studentClasses);
+            sendKey(process, key);
             Thread drain = drain(process.getInputStream(), output, attempt);
             boolean finished;
             try {
@@ -175,7 +177,10 @@ final class SubmissionGrader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            RunLog log = RunLog.read(logFile);
+            RunLog log = RunLog.read(logFile, key);
+            if (log.forged > 0) {
+                problems.add("the grading log had " + log.forged + " line(s) not written by the grader (ignored)");
+            }
             log.results.forEach((k, v) -> {
                 if (remaining.contains(k)) {
                     outcomes.put(k, v);
@@ -235,6 +240,13 @@ final class SubmissionGrader {
                 "--output-cap", Long.toString(limits.outputCapBytes()),
                 "--memory-mb", Integer.toString(limits.memoryMb()));
         return new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+    }
+
+    /** Hands the runner its log key on stdin, so it never shows on a command line or in the environment. */
+    static void sendKey(Process process, String key) throws IOException {
+        try (OutputStream in = process.getOutputStream()) {
+            in.write((key + "\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Copies the first bytes of the JVM's console to the student's output.txt and discards the rest. */

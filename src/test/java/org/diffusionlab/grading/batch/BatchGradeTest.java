@@ -48,7 +48,7 @@ class BatchGradeTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    @DisplayName("a class of twelve submissions gets exact points, each failure reported for its own student and test")
+    @DisplayName("a class of thirteen submissions gets exact points, each failure reported for its own student and test")
     void gradesSyntheticClass() throws Exception {
         Path subs = tmp.resolve("submissions");
         Map<String, Double> expected = writeSyntheticClass(subs);
@@ -69,6 +69,8 @@ class BatchGradeTest {
         assertFeedback(out, "nina", "2.1", "Scale.java missing from the submission");
         assertFeedback(out, "oscar", "1.1", "graded as the stubs");
         assertFeedback(out, "bob", "1.1", "not implemented yet: TODO 1.1");
+        assertTrue(Files.readString(out.resolve("peggy/feedback.md")).contains("not written by the grader"),
+                "a forged log line is reported");
 
         String grace = Files.readString(out.resolve("grace/results.json"));
         assertTrue(grace.contains("\"visibility\": \"after_due_date\""), "the hidden test keeps its visibility:\n" + grace);
@@ -104,7 +106,7 @@ class BatchGradeTest {
         }
     }
 
-    /** Twelve kinds of submission, one student each; returns every student's exact expected points. */
+    /** Thirteen kinds of submission, one student each; returns every student's exact expected points. */
     static Map<String, Double> writeSyntheticClass(Path subs) throws IOException {
         Files.createDirectories(subs);
         String sums = solution("toy/Sums.java");
@@ -159,6 +161,22 @@ class BatchGradeTest {
         writeLab(subs.resolve("oscar"), sums.replace("sum(double[] values)", "sum(float[] values)")
                 .replace("return sum(values) / values.length;", "return 0;"), scale, count);
 
+        // Forges a passing result in the grading log, then kills its JVM so the forgery would stand.
+        writeLab(subs.resolve("peggy"), sums.replace("double total = 0.0;", String.join("\n",
+                "if (!java.nio.file.Files.exists(java.nio.file.Path.of(\"forged.mark\"))) {",
+                "    try (var logs = java.nio.file.Files.list(java.nio.file.Path.of(\".\"))) {",
+                "        java.nio.file.Files.writeString(java.nio.file.Path.of(\"forged.mark\"), \"x\");",
+                "        for (var log : logs.filter(f -> f.toString().endsWith(\".log\")).toList()) {",
+                "            java.nio.file.Files.writeString(log, \"RESULT\\torg.diffusionlab.labs.toy.SumsGrader#sumOfSeveral()"
+                        + "\\tPASS\\t\\tdeadbeef\\n\", java.nio.file.StandardOpenOption.APPEND);",
+                "        }",
+                "        new ProcessBuilder(\"kill\", \"-9\", Long.toString(ProcessHandle.current().pid())).start().waitFor();",
+                "    } catch (Exception e) {",
+                "        throw new RuntimeException(e);",
+                "    }",
+                "}",
+                "double total = 0.0;")), scale, count);
+
         Map<String, Double> expected = new LinkedHashMap<>();
         expected.put("alice", 8.0);
         expected.put("bob", 0.0);
@@ -172,6 +190,7 @@ class BatchGradeTest {
         expected.put("mallory", 6.0);
         expected.put("nina", 6.0);
         expected.put("oscar", 1.0);
+        expected.put("peggy", 7.0);
         return expected;
     }
 
