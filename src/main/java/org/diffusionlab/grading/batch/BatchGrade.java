@@ -34,6 +34,15 @@ import picocli.CommandLine.Option;
  *
  * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold the core classes and
  * their dependencies, JUnit Jupiter and the JUnit Platform launcher.
+ *
+ * <p>What isolates students from each other: a JVM per submission with -Xmx, a wall-clock limit
+ * (the process tree is killed), JUnit's preemptive per-test timeout, System.exit blocked by a
+ * SecurityManager (Java 17 with -Djava.security.manager=allow; deprecated for removal — on a JDK
+ * without it an exit just ends that JVM, which is then reported like a crash), a JVM restart after a
+ * crash so one fatal test costs only itself, console output capped, and a grading log signed with a
+ * per-run key. It is not a sandbox against deliberate attacks (graded code can read and write files
+ * and use the network): grade untrusted code in a container, from a copy of the repository without
+ * solutions/.
  */
 @Command(name = "batch-grade", mixinStandardHelpOptions = true,
         description = "Grade every submission in a folder with the pristine graders (visible and hidden).")
@@ -231,7 +240,7 @@ public final class BatchGrade implements Callable<Integer> {
         if (!failed.isEmpty()) {
             parts.add("lost points in " + String.join(" ", failed));
         }
-        r.problems().forEach(p -> parts.add(p.lines().findFirst().orElse("")));
+        r.problems().forEach(p -> parts.add(Reports.oneLine(p)));
         String issues = parts.isEmpty() ? "full marks" : String.join("; ", parts);
         if (issues.length() > 120) {
             issues = issues.substring(0, 117) + "...";

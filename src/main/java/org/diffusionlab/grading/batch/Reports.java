@@ -84,11 +84,16 @@ final class Reports {
             csv.append(csvCell(r.student()));
             r.byExercise().values().forEach(v -> csv.append(',').append(number(v)));
             csv.append(',').append(number(r.score())).append(',')
-                    .append(csvCell(String.join("; ", r.problems().stream().map(p -> p.lines().findFirst().orElse(""))
-                            .toList())))
+                    .append(csvCell(String.join("; ", r.problems().stream().map(Reports::oneLine).toList())))
                     .append('\n');
         }
         Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** A multi-line problem (e.g. a compiler message) as one line of at most 200 characters. */
+    static String oneLine(String text) {
+        String line = text.strip().replaceAll("\\s*\n\\s*", " ");
+        return line.length() <= 200 ? line : line.substring(0, 197) + "...";
     }
 
     /** 2 -> "2", 1.5 -> "1.5". */
