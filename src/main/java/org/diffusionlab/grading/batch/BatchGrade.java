@@ -1,0 +1,251 @@
+package org.diffusionlab.grading.batch;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.diffusionlab.grading.batch.RunLog.Outcome;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Grades a whole class: every folder or .zip in {@code --submissions} is one student's submission.
+ * Each is graded by {@link SubmissionGrader} (own JVM, time and memory limits), several at once;
+ * the result is {@code gradebook.csv} plus, per student, {@code feedback.md}, {@code results.json}
+ * (Gradescope format) and {@code output.txt} (the first bytes of its console).
+ *
+ * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold the core classes and
+ * their dependencies, JUnit Jupiter and the JUnit Platform launcher.
+ *
+ * <p>What isolates students from each other: a JVM per submission with -Xmx, a wall-clock limit
+ * (the process tree is killed), JUnit's preemptive per-test timeout, System.exit blocked by a
+ * SecurityManager (Java 17 with -Djava.security.manager=allow; deprecated for removal — on a JDK
+ * without it an exit just ends that JVM, which is then reported like a crash), a JVM restart after a
+ * crash so one fatal test costs only itself, console output capped, and a grading log signed with a
+ * per-run key. It is not a sandbox against deliberate attacks (graded code can read and write files
+ * and use the network): grade untrusted code in a container, from a copy of the repository without
+ * solutions/.
+ */
+@Command(name = "batch-grade", mixinStandardHelpOptions = true,
+        description = "Grade every submission in a folder with the pristine graders (visible and hidden).")
+public final class BatchGrade implements Callable<Integer> {
+
+    @Option(names = "--submissions", required = true, description = "Folder of submissions (folders or .zip files).")
+    Path submissions;
+
+    @Option(names = "--out", required = true, description = "Output folder (gradebook.csv, one folder per student).")
+    Path out;
+
+    @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")
+    Path repo;
+
+    @Option(names = "--jobs", description = "Submissions graded at once (default: number of cores).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--timeout-seconds", defaultValue = "600",
+            description = "Wall-clock limit for one submission's graders (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--memory-mb", defaultValue = "1024", description = "Heap per grading JVM (default: ${DEFAULT-VALUE}).")
+    int memoryMb;
+
+    @Option(names = "--test-timeout-seconds", defaultValue = "20",
+            description = "Preemptive timeout of one graded test (default: ${DEFAULT-VALUE}).")
+    int testTimeoutSeconds;
+
+    @Option(names = "--output-kb", defaultValue = "64", description = "Console output kept per student (default: ${DEFAULT-VALUE}).")
+    int outputKb;
+
+    @Option(names = "--classpath", description = "Grading classpath (default: this JVM's class path).")
+    String classpath = System.getProperty("java.class.path");
+
+    @Option(names = "--runner", description = "GradingRunner.java (default: <repo>/instructor/GradingRunner.java).")
+    Path runner;
+
+    @Option(names = "--keep-work", description = "Keep the scratch folder <out>/.work.")
+    boolean keepWork;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BatchGrade()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<StudentResult> results = gradeClass();
+        return results.isEmpty() ? 1 : 0;
+    }
+
+    /** Grades every submission and writes the gradebook; returns the results in submission order. */
+    List<StudentResult> gradeClass() throws Exception {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
+        }
+        out = out.toAbsolutePath().normalize();
+        submissions = submissions.toAbsolutePath().normalize();
+        Course course = new Course(repo);
+        Path work = out.resolve(".work");
+        SubmissionGrader.deleteTree(work);
+        Files.createDirectories(work);
+        Path runnerClasses = compileRunner(course, work.resolve("runner"));
+        List<GradedTest> catalog = catalog(course, runnerClasses, work.resolve("pristine"));
+        Map<String, Path> entries = submissionsByStudent();
+        SubmissionGrader.Limits limits = new SubmissionGrader.Limits(timeoutSeconds, memoryMb, testTimeoutSeconds,
+                outputKb * 1024L);
+        SubmissionGrader grader = new SubmissionGrader(course, catalog, classpath, runnerClasses, limits);
+        double max = StudentResult.maxScore(catalog);
+        System.out.printf(Locale.ROOT, "grading %d submission(s), %d graded tests worth %s points, %d at a time%n",
+                entries.size(), catalog.size(), Reports.number(max), jobs);
+
+        long start = System.nanoTime();
+        List<StudentResult> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try (ProgressBar bar = progressBar(entries.size())) {
+            List<Future<StudentResult>> futures = new ArrayList<>();
+            for (Map.Entry<String, Path> e : entries.entrySet()) {
+                futures.add(pool.submit(() -> {
+                    StudentResult r = gradeOne(grader, catalog, e.getKey(), e.getValue(), work);
+                    synchronized (this) {
+                        System.out.println(summary(r, max));
+                        bar.step();
+                    }
+                    return r;
+                }));
+            }
+            for (Future<StudentResult> f : futures) {
+                results.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        Reports.writeGradebook(results, catalog, out.resolve("gradebook.csv"));
+        System.out.printf(Locale.ROOT, "graded %d submission(s) in %.1f s with %d job(s); gradebook: %s%n",
+                results.size(), (System.nanoTime() - start) / 1e9, jobs, out.resolve("gradebook.csv"));
+        if (!keepWork) {
+            SubmissionGrader.deleteTree(work);
+        }
+        return results;
+    }
+
+    /** Grades one student; an unexpected error of the tool itself zeroes only this student, with the reason. */
+    private StudentResult gradeOne(SubmissionGrader grader, List<GradedTest> catalog, String student, Path entry,
+                                   Path work) {
+        try {
+            return grader.grade(student, entry, work.resolve(student), out.resolve(student));
+        } catch (Exception | Error e) {
+            Map<String, Outcome> failed = new LinkedHashMap<>();
+            catalog.forEach(t -> failed.put(t.key(), new Outcome(false, "not graded: internal error")));
+            StudentResult r = new StudentResult(student, catalog, failed,
+                    List.of("the batch grader failed on this submission: " + e), List.of(), 0);
+            try {
+                Files.createDirectories(out.resolve(student));
+                Reports.writeStudent(r, out.resolve(student));
+            } catch (IOException io) {
+                e.addSuppressed(io);
+            }
+            return r;
+        }
+    }
+
+    private Path compileRunner(Course course, Path dir) throws IOException {
+        Path source = runner != null ? runner : course.repo.resolve("instructor/GradingRunner.java");
+        if (!Files.isRegularFile(source)) {
+            throw new IllegalArgumentException("runner source not found: " + source + " (use --runner)");
+        }
+        var errors = new LabCompiler(course, classpath).javac(List.of(source), dir);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("GradingRunner does not compile against --classpath (is the JUnit Platform"
+                    + " launcher on it?): " + errors.get(0).getMessage(Locale.ROOT));
+        }
+        return dir;
+    }
+
+    /** Compiles the pristine stubs with all graders and lists every graded test (the gradebook's columns). */
+    private List<GradedTest> catalog(Course course, Path runnerClasses, Path dir) throws IOException,
+            InterruptedException {
+        Path labTree = dir.resolve("lab");
+        Path classes = dir.resolve("classes");
+        SubmissionGrader.copyTree(course.repo.resolve(Course.LABS_MAIN), labTree);
+        new LabCompiler(course, classpath).compile(labTree, classes, new HashSet<>());
+        Path log = dir.resolve("catalog.log");
+        String cp = String.join(File.pathSeparator, classes.toString(), labTree.resolve("resources").toString(),
+                course.repo.resolve(Course.GRADER_RESOURCES).toString(), runnerClasses.toString(), classpath);
+        Process p = new ProcessBuilder(SubmissionGrader.javaExecutable(), "-cp", cp, SubmissionGrader.RUNNER,
+                "--log", log.toString(), "--list", Course.LAB_ROOT_PACKAGE)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("catalog-output.txt").toFile()).start();
+        String key = RunLog.newKey();
+        SubmissionGrader.sendKey(p, key);
+        RunLog listed = p.waitFor() == 0 ? RunLog.read(log, key) : null;
+        if (listed == null || !listed.done) {
+            throw new IllegalStateException("listing the graders failed; see " + dir.resolve("catalog-output.txt"));
+        }
+        List<GradedTest> catalog = new ArrayList<>(listed.catalog);
+        catalog.sort((a, b) -> StudentResult.compareExercises(a.exercise(), b.exercise()));
+        if (catalog.isEmpty()) {
+            throw new IllegalStateException("no @Graded tests found under " + Course.GRADERS);
+        }
+        return catalog;
+    }
+
+    /** Student name -> submission (a folder, or a .zip whose name minus ".zip" names the student). */
+    private Map<String, Path> submissionsByStudent() throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        try (Stream<Path> entries = Files.list(submissions)) {
+            for (Path p : entries.sorted().toList()) {
+                String file = p.getFileName().toString();
+                if (file.startsWith(".") || !(Files.isDirectory(p) || file.toLowerCase(Locale.ROOT).endsWith(".zip"))) {
+                    continue;
+                }
+                String name = (Files.isDirectory(p) ? file : file.substring(0, file.length() - 4))
+                        .replaceAll("[^A-Za-z0-9._@-]", "_");
+                out.put(taken.add(name) ? name : name + "-zip", p);
+            }
+        }
+        return out;
+    }
+
+    private static ProgressBar progressBar(int n) {
+        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("grading").setInitialMax(n).setUnit(" students", 1);
+        if (System.console() == null) {
+            // No terminal (CI, redirected): plain lines instead of one '\r'-rewritten line.
+            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(System.out::println))
+                    .setUpdateIntervalMillis(5000);
+        }
+        return b.build();
+    }
+
+    private static String summary(StudentResult r, double max) {
+        Set<String> failed = new java.util.TreeSet<>(StudentResult::compareExercises);
+        r.catalog().stream().filter(t -> !r.outcomes().get(t.key()).passed()).forEach(t -> failed.add(t.exercise()));
+        List<String> parts = new ArrayList<>();
+        if (!failed.isEmpty()) {
+            parts.add("lost points in " + String.join(" ", failed));
+        }
+        r.problems().forEach(p -> parts.add(Reports.oneLine(p)));
+        String issues = parts.isEmpty() ? "full marks" : String.join("; ", parts);
+        if (issues.length() > 120) {
+            issues = issues.substring(0, 117) + "...";
+        }
+        return String.format(Locale.ROOT, "%-24s %6s / %s  %5.1f s  %s", r.student(), Reports.number(r.score()),
+                Reports.number(max), r.seconds(), issues);
+    }
+}

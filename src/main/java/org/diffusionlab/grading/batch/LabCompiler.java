@@ -1,0 +1,202 @@
+package org.diffusionlab.grading.batch;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Compiles one submission's lab tree with the pristine graders, one package (= one lab) at a time,
+ * in-process with javax.tools. A compile error costs as little as possible: a student file that does
+ * not compile is replaced by its stub (so only its exercises score 0) and the package is compiled
+ * again; if the graders themselves no longer compile against the student's code (a changed
+ * signature), the whole package falls back to the stubs — the other labs are untouched.
+ */
+final class LabCompiler {
+
+    /** What compiling cost the student: files and packages graded as stubs, and why. */
+    record Result(Map<String, String> revertedFiles, Map<String, String> revertedPackages,
+                  Set<String> studentClasses) {}
+
+    private static final int MAX_MESSAGES = 3;
+
+    private final Course course;
+    private final String classpath;
+
+    LabCompiler(Course course, String classpath) {
+        this.course = course;
+        this.classpath = classpath;
+    }
+
+    /**
+     * Compiles {@code labTree} (a copy of labs/src/main with the student's files over the stubs) and
+     * the graders into {@code classes}.
+     *
+     * @param student the relative paths (as in {@link Course#studentFiles}) the student supplied;
+     *                the ones reverted to the stub are removed from this set
+     */
+    Result compile(Path labTree, Path classes, Set<String> student) throws IOException {
+        Files.createDirectories(classes);
+        Map<String, String> revertedFiles = new LinkedHashMap<>();
+        Map<String, String> revertedPackages = new LinkedHashMap<>();
+        Set<String> packages = new TreeSet<>(course.labPackages);
+        for (String rel : student) {
+            if (rel.startsWith(Course.LABS_MAIN_JAVA + "/")) {
+                packages.add(Course.packageOf(rel.substring(Course.LABS_MAIN_JAVA.length() + 1)));
+            }
+        }
+        Set<String> testOnly = new TreeSet<>(course.graderPackages());
+        testOnly.removeAll(packages);
+        List<String> order = new ArrayList<>(packages);
+        order.addAll(testOnly);
+        // Most submissions compile: try everything in one javac call, package by package only on errors.
+        List<Path> all = new ArrayList<>();
+        for (String pkg : order) {
+            all.addAll(javaFiles(labTree, pkg));
+            all.addAll(course.graderSources(pkg));
+        }
+        if (javac(all, classes).isEmpty()) {
+            order.clear();
+        }
+        for (String pkg : order) {
+            while (true) {
+                List<Path> sources = new ArrayList<>(javaFiles(labTree, pkg));
+                sources.addAll(course.graderSources(pkg));
+                if (sources.isEmpty()) {
+                    break;
+                }
+                List<Diagnostic<? extends JavaFileObject>> errors = javac(sources, classes);
+                if (errors.isEmpty()) {
+                    break;
+                }
+                Map<String, List<String>> byStudentFile = new LinkedHashMap<>();
+                List<String> otherErrors = new ArrayList<>();
+                for (Diagnostic<? extends JavaFileObject> d : errors) {
+                    String rel = studentRelative(labTree, d);
+                    String text = describe(d);
+                    if (rel != null && student.contains(rel)) {
+                        byStudentFile.computeIfAbsent(rel, k -> new ArrayList<>()).add(text);
+                    } else {
+                        otherErrors.add(text);
+                    }
+                }
+                if (!byStudentFile.isEmpty()) {
+                    for (Map.Entry<String, List<String>> e : byStudentFile.entrySet()) {
+                        revert(labTree, e.getKey(), student);
+                        revertedFiles.put(e.getKey(), join(e.getValue()));
+                    }
+                    continue;
+                }
+                List<String> mine = student.stream().filter(rel -> inPackage(rel, pkg)).toList();
+                if (mine.isEmpty() && testOnly.contains(pkg) && !student.isEmpty()) {
+                    // Graders spanning labs (no lab code of their own): skip them, their tests score 0.
+                    revertedPackages.put(pkg, "the graders in this package do not compile against your code: "
+                            + join(otherErrors));
+                    break;
+                }
+                if (mine.isEmpty()) {
+                    throw new IllegalStateException("the pristine lab package " + pkg
+                            + " does not compile with its graders:\n" + join(otherErrors));
+                }
+                for (String rel : mine) {
+                    revert(labTree, rel, student);
+                }
+                revertedPackages.put(pkg, "the graders do not compile against your code (did you change a"
+                        + " signature?); the whole package was graded as the stubs: " + join(otherErrors));
+            }
+        }
+        Set<String> studentClasses = new TreeSet<>();
+        for (String rel : student) {
+            if (rel.startsWith(Course.LABS_MAIN_JAVA + "/") && rel.endsWith(".java")) {
+                String path = rel.substring(Course.LABS_MAIN_JAVA.length() + 1);
+                studentClasses.add(path.substring(0, path.length() - ".java".length()).replace('/', '.'));
+            }
+        }
+        return new Result(revertedFiles, revertedPackages, studentClasses);
+    }
+
+    /** Compiles sources into {@code out}; returns the errors (none = success). */
+    List<Diagnostic<? extends JavaFileObject>> javac(List<Path> sources, Path out) throws IOException {
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        if (compiler == null) {
+            throw new IllegalStateException("no Java compiler in this runtime: run the batch grader on a JDK");
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+                StandardCharsets.UTF_8)) {
+            List<String> options = List.of("-d", out.toString(), "-classpath", out + File.pathSeparator + classpath,
+                    "--release", "17", "-proc:none", "-implicit:none", "-nowarn", "-encoding", "UTF-8");
+            compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
+                    .call();
+        }
+        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+    }
+
+    private static List<Path> javaFiles(Path labTree, String pkg) throws IOException {
+        Path dir = labTree.resolve("java").resolve(pkg.replace('.', '/'));
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    /** The course-relative path of the file a diagnostic points into, if it is in the lab tree. */
+    private static String studentRelative(Path labTree, Diagnostic<? extends JavaFileObject> d) {
+        if (d.getSource() == null) {
+            return null;
+        }
+        Path file = Path.of(d.getSource().toUri()).toAbsolutePath().normalize();
+        Path root = labTree.toAbsolutePath().normalize();
+        return file.startsWith(root) ? Course.LABS_MAIN + "/" + root.relativize(file).toString().replace('\\', '/')
+                : null;
+    }
+
+    /** "Sums.java:12: ';' expected" — the file name and the compiler's message, never a grader's source line. */
+    private static String describe(Diagnostic<? extends JavaFileObject> d) {
+        String file = d.getSource() == null ? "" : Path.of(d.getSource().toUri()).getFileName() + ":"
+                + d.getLineNumber() + ": ";
+        return file + d.getMessage(Locale.ROOT);
+    }
+
+    private static String join(List<String> messages) {
+        List<String> shown = messages.subList(0, Math.min(MAX_MESSAGES, messages.size()));
+        String more = messages.size() > MAX_MESSAGES ? "\n(" + (messages.size() - MAX_MESSAGES) + " more errors)" : "";
+        return String.join("\n", shown) + more;
+    }
+
+    private static boolean inPackage(String rel, String pkg) {
+        if (!rel.startsWith(Course.LABS_MAIN_JAVA + "/") || !rel.endsWith(".java")) {
+            return false;
+        }
+        return Course.packageOf(rel.substring(Course.LABS_MAIN_JAVA.length() + 1)).equals(pkg);
+    }
+
+    /** Puts the stub back (or removes a file the student added) and forgets the student's version. */
+    private void revert(Path labTree, String rel, Set<String> student) throws IOException {
+        Path target = labTree.resolve(rel.substring(Course.LABS_MAIN.length() + 1));
+        Path pristine = course.repo.resolve(rel);
+        if (Files.exists(pristine)) {
+            Files.copy(pristine, target, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(target);
+        }
+        student.remove(rel);
+    }
+}

@@ -1,0 +1,65 @@
+package org.diffusionlab.grading.batch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.diffusionlab.grading.batch.RunLog.Outcome;
+
+/**
+ * One student's grade: an outcome for every graded test of the course, and the problems found with
+ * the submission as a whole (missing files, compile errors, time limit, crash).
+ *
+ * @param student  the submission's name
+ * @param catalog  every graded test, in order
+ * @param outcomes key -> outcome, one per catalog entry
+ * @param problems what cost points beyond the tests themselves (gradebook, summary line, feedback)
+ * @param notes    information for the student only (e.g. which submitted files were ignored)
+ * @param seconds  wall time spent grading this submission
+ */
+record StudentResult(String student, List<GradedTest> catalog, Map<String, Outcome> outcomes,
+                     List<String> problems, List<String> notes, double seconds) {
+
+    double score() {
+        return catalog.stream().filter(t -> outcomes.get(t.key()).passed()).mapToDouble(GradedTest::points).sum();
+    }
+
+    static double maxScore(List<GradedTest> catalog) {
+        return catalog.stream().mapToDouble(GradedTest::points).sum();
+    }
+
+    /** The course's exercise ids in order. */
+    static Set<String> exercises(List<GradedTest> catalog) {
+        Set<String> out = new TreeSet<>(StudentResult::compareExercises);
+        catalog.forEach(t -> out.add(t.exercise()));
+        return out;
+    }
+
+    /** Points per exercise id, every exercise of the course present. */
+    Map<String, Double> byExercise() {
+        Map<String, Double> out = new TreeMap<>(StudentResult::compareExercises);
+        for (GradedTest t : catalog) {
+            out.merge(t.exercise(), outcomes.get(t.key()).passed() ? t.points() : 0.0, Double::sum);
+        }
+        return out;
+    }
+
+    /** "3.10" after "3.9": compares dotted ids number by number. */
+    static int compareExercises(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c;
+            try {
+                c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
+            } catch (NumberFormatException e) {
+                c = x[i].compareTo(y[i]);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+}

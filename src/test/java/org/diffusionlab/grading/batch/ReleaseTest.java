@@ -1,0 +1,144 @@
+package org.diffusionlab.grading.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReleaseTest {
+
+    @TempDir
+    Path tmp;
+    Path repo;
+
+    /** An instructor repository: the fixture lab plus everything a release must leave out. */
+    @BeforeEach
+    void instructorRepo() throws IOException, URISyntaxException {
+        repo = tmp.resolve("repo");
+        Path fixture = Path.of(ReleaseTest.class.getResource("/instructor-fixture/repo").toURI());
+        SubmissionGrader.copyTree(fixture, repo);
+        write("pom.xml", "<project/>");
+        write("README.md", "# Diffusion Lab\nRun mvn test.\n");
+        write("labs/pom.xml", "<project/>");
+        write("solutions/pom.xml", "<project/>");
+        write("src/main/java/org/diffusionlab/Core.java", "package org.diffusionlab;\nclass Core {\n"
+                + "    // shared with a solution: not a secret, students get the core anyway\n"
+                + "        for (int i = 0; i < n; i++) {\n}\n");
+        write("src/test/java/org/diffusionlab/CoreTest.java", "class CoreTest {}");
+        write(".git/config", "[core]");
+        write(".ci/run", "mvn verify");
+        write("bench/Bench.java", "class Bench {}");
+        write("outputs/loss.png", "png");
+        write("labs/target/classes/org/diffusionlab/labs/toy/Sums.class", "bytes");
+        write("instructor/GradingRunner.java", "class GradingRunner {}");
+    }
+
+    @Test
+    @DisplayName("the release holds the labs, visible graders and build, and none of the instructor's material")
+    void releaseLeavesOutInstructorMaterial() throws IOException {
+        Path out = tmp.resolve("release");
+        assertEquals(0, run(out), "release of a clean repo");
+
+        Set<String> files = relativeFiles(out);
+        assertTrue(files.containsAll(List.of("pom.xml", "README.md", "labs/pom.xml",
+                "labs/src/main/java/org/diffusionlab/labs/toy/Sums.java",
+                "labs/src/test/java/org/diffusionlab/labs/toy/SumsGrader.java",
+                "src/main/java/org/diffusionlab/Core.java")), files.toString());
+        for (String f : files) {
+            for (String banned : List.of("solutions/", "labs/src/hidden-test/", ".git/", ".ci/", "bench/", "outputs/",
+                    "instructor/", "src/test/")) {
+                assertFalse(f.startsWith(banned), f + " must not be released");
+            }
+            assertFalse(f.contains("target/"), f + ": build output must not be released");
+        }
+        assertEquals(Files.readString(repo.resolve("labs/src/main/java/org/diffusionlab/labs/toy/Sums.java")),
+                Files.readString(out.resolve("labs/src/main/java/org/diffusionlab/labs/toy/Sums.java")));
+
+        Set<String> zipped = new TreeSet<>();
+        try (ZipFile zip = new ZipFile(tmp.resolve("release.zip").toFile())) {
+            zip.stream().forEach(e -> zipped.add(e.getName().substring("release/".length())));
+        }
+        assertEquals(files, zipped, "the zip holds exactly the release folder");
+    }
+
+    @Test
+    @DisplayName("a solution line anywhere in the release rejects it, naming the file, the line and the origin")
+    void solutionTextRejectsTheRelease() throws IOException {
+        write("README.md", "# Notes\n    return sum(values) / values.length;\n");
+        Path out = tmp.resolve("release");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = run(out);
+        } finally {
+            System.setErr(old);
+        }
+        String report = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, report);
+        assertTrue(report.contains("README.md:2: secret line from solutions/src/main/java/org/diffusionlab/labs/toy/Sums.java:"),
+                report);
+        assertFalse(Files.exists(tmp.resolve("release.zip")), "no zip for a rejected release");
+    }
+
+    @Test
+    @DisplayName("hidden grader text in the release rejects it; lines shared with the core do not")
+    void hiddenGraderTextRejectsTheRelease() throws IOException {
+        write("docs/grading-notes.md", "Hidden check:\n"
+                + "assertThrows(IllegalArgumentException.class, () -> Sums.mean(new double[0]),\n"
+                + "for (int i = 0; i < n; i++) {\n");
+        List<String> leaks = leaksOf(tmp.resolve("release"));
+        assertEquals(1, leaks.size(), leaks.toString());
+        assertTrue(leaks.get(0).startsWith("docs/grading-notes.md:2: secret line from "
+                + "labs/src/hidden-test/java/org/diffusionlab/labs/toy/SumsHiddenGrader.java:"), leaks.toString());
+    }
+
+    @Test
+    @DisplayName("the solutions of the fixture hold secret lines, so the check can fail")
+    void secretsAreFound() throws IOException {
+        assertTrue(Release.secretLines(repo).containsKey(Release.normalize("return sum(values) / values.length;")));
+        assertFalse(Release.secretLines(repo).containsKey(Release.normalize("for (int i = 0; i < n; i++) {")),
+                "a line the core contains is not secret");
+    }
+
+    private List<String> leaksOf(Path out) throws IOException {
+        Release.copy(repo, out, new ArrayList<>(Release.EXCLUDED));
+        return Release.leaks(repo, out);
+    }
+
+    private int run(Path out) {
+        return new CommandLine(new Release()).execute("--repo", repo.toString(), "--out", out.toString());
+    }
+
+    private void write(String rel, String text) throws IOException {
+        Path file = repo.resolve(rel);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private static Set<String> relativeFiles(Path dir) throws IOException {
+        Set<String> out = new TreeSet<>();
+        for (Path f : Course.list(dir)) {
+            out.add(dir.relativize(f).toString().replace('\\', '/'));
+        }
+        return out;
+    }
+}
