@@ -95,12 +95,13 @@ class Ex1DatasetTest {
      */
     private static void matches(double jitter) {
         int n = 2000;
+        SimpleMatrix yours = Spiral.makeSpiral(n, jitter, new SplittableRandom(7));
         SimpleMatrix reference = Datasets.makeSpiral(n, jitter, new SplittableRandom(1000));
         double floor = 0;
         for (int k = 0; k < 3; k++) {
             floor += Wasserstein.sliced(Datasets.makeSpiral(n, jitter, new SplittableRandom(2000 + k)), reference) / 3;
         }
-        double distance = Wasserstein.sliced(Spiral.makeSpiral(n, jitter, new SplittableRandom(7)), reference);
+        double distance = Wasserstein.sliced(yours, reference);
         Grading.note(String.format("jitter %.2f: sliced W1 to the reference = %.4f, floor = %.4f", jitter, distance, floor));
         assertTrue(distance <= 2 * floor, String.format(
                 "your spiral (jitter %.2f) is not distributed like the reference one%n  input: makeSpiral(%d, %.2f, rng)"

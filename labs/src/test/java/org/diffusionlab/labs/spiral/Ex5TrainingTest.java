@@ -192,9 +192,9 @@ class Ex5TrainingTest {
         double[] smoothed = Training.train(UNUSED, data, Reference.schedule(s), config, new SplittableRandom(531), monitor, parts);
         assertNotNull(smoothed, "train returned null: return the smoothed losses");
         assertEquals(config.steps(), parts.stepT.size(), "train should call trainStep once per step (" + config.steps()
-                + " steps), got " + parts.stepT.size() + " calls");
+                + " steps), got " + parts.stepT.size() + " calls\n  hint: call parts.trainStep(...), not Training.trainStep: the graders pass the reference parts");
         assertEquals(config.steps(), parts.qT.size(), "train should call qSample once per step (" + config.steps()
-                + " steps), got " + parts.qT.size() + " calls");
+                + " steps), got " + parts.qT.size() + " calls\n  hint: call parts.qSample(...), not Forward.qSample: the graders pass the reference parts");
         assertEquals(config.steps(), smoothed.length, "train should return one smoothed loss per step");
         for (int k = 0; k < parts.qX0.size(); k++) {
             assertTrue(parts.qX0.get(k).isIdentical(data, 0), "step " + (k + 1) + ": qSample must get the data as x0");
