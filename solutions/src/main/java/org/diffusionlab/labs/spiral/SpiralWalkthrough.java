@@ -14,7 +14,7 @@ import org.ejml.simple.SimpleMatrix;
  * Runs your spiral lab from start to end, in the notebook's order, and saves its figures (given).
  *
  * <pre>
- *   mvn -q -pl labs compile exec:java                                  # defaults, figures in labs/outputs/
+ *   mvn -q -pl labs compile exec:java                                  # defaults, figures in ./outputs/
  *   mvn -q -pl labs compile exec:java -Dexec.args="--steps 8000 --beta-end 0.05 --out /tmp/run2"
  * </pre>
  * Options: --out DIR, --steps N (2000), --n POINTS (1500), --hidden H (128), --T STEPS (100),
