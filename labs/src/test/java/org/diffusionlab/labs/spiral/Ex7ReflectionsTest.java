@@ -1,0 +1,60 @@
+package org.diffusionlab.labs.spiral;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.diffusionlab.grading.Graded;
+import org.diffusionlab.grading.Grading;
+import org.diffusionlab.grading.Lab;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reflections are graded by a person. These entries carry your text into the report and are
+ * flagged (failed) while an answer is still a TODO or shorter than the minimum.
+ */
+@Lab("spiral")
+@Tag("spiral")
+@DisplayName("Exercise 7: reflections and experiments report (graded by hand)")
+class Ex7ReflectionsTest {
+
+    private static void answer(String id, String text, int minWords) {
+        String body = text == null ? "" : text.strip();
+        Grading.note(body);
+        int words = body.isEmpty() ? 0 : body.split("\\s+").length;
+        assertTrue(!body.startsWith("TODO"), "reflection " + id + " is still a TODO: write your answer in Reflections.java");
+        assertTrue(words >= minWords, "reflection " + id + " is too short: " + words + " words, at least " + minWords + " expected");
+    }
+
+    @Test
+    @Tag("ex7") @Tag("ex7.1")
+    @Graded(exercise = "7.1", points = 0, manual = true)
+    @DisplayName("Reflection 7.1: the schedule and sample quality")
+    void scheduleAndQuality() {
+        answer("7.1", Reflections.SCHEDULE_AND_QUALITY, 30);
+    }
+
+    @Test
+    @Tag("ex7") @Tag("ex7.2")
+    @Graded(exercise = "7.2", points = 0, manual = true)
+    @DisplayName("Reflection 7.2: the smoothing factor")
+    void smoothing() {
+        answer("7.2", Reflections.SMOOTHING, 30);
+    }
+
+    @Test
+    @Tag("ex7") @Tag("ex7.3")
+    @Graded(exercise = "7.3", points = 0, manual = true)
+    @DisplayName("Reflection 7.3: forward vs reverse snapshots")
+    void snapshots() {
+        answer("7.3", Reflections.SNAPSHOTS, 30);
+    }
+
+    @Test
+    @Tag("ex7") @Tag("ex7.4")
+    @Graded(exercise = "7.4", points = 0, manual = true)
+    @DisplayName("Experiments report 7.4: two experiments and a lesson")
+    void experimentsReport() {
+        answer("7.4", Reflections.EXPERIMENTS_REPORT, 60);
+    }
+}
