@@ -1,0 +1,155 @@
+package org.diffusionlab.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.diffusionlab.data.Datasets;
+import org.diffusionlab.forward.ForwardProcess;
+import org.diffusionlab.model.EpsilonModel;
+import org.diffusionlab.model.Mlp;
+import org.diffusionlab.sample.DdpmSampler;
+import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.TrainConfig;
+import org.diffusionlab.train.Trainer;
+import org.diffusionlab.train.TrainingMonitor;
+import org.ejml.simple.SimpleMatrix;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline against the data, judged by sliced Wasserstein beside its noise floor. Lives
+ * in metrics, the last package of the pipeline, because it uses every other one.
+ *
+ * <p>The yardstick, at the size used here (2000 generated vs 2000 held-out real points; mean ± sd
+ * over 20 seeds): two independent spirals are 0.029 ± 0.005 apart (the floor F), an N(0, I) sample
+ * is G = 0.125 ± 0.003 from a spiral. Both are recomputed in each test from fixed seeds.
+ *
+ * <p>"Clearly closer than N(0, I)" means SW(generated, real) &lt; G − F. Why F is the right margin:
+ * sliced W1 is a metric, so replacing a sample by an independent sample of the same distribution
+ * changes its distance to anything by at most their distance to each other, which is of the size
+ * of F. A gap larger than F cannot come from sampling alone (it is also 5 standard deviations of
+ * the measured spread of G − F, √(0.005² + 0.003²) = 0.006).
+ */
+class SpiralEndToEndTest {
+
+    private static final int EVAL_SIZE = 2000;
+
+    /** A held-out spiral, the floor F and the N(0, I) distance G at {@link #EVAL_SIZE}. */
+    private record Yardstick(SimpleMatrix real, double floor, double gaussian) {
+        static Yardstick build() {
+            SimpleMatrix real = Datasets.makeSpiral(EVAL_SIZE, 0.02, new SplittableRandom(101));
+            SimpleMatrix otherReal = Datasets.makeSpiral(EVAL_SIZE, 0.02, new SplittableRandom(102));
+            SimpleMatrix gaussian = ForwardProcess.gaussian(EVAL_SIZE, 2, new SplittableRandom(103));
+            return new Yardstick(real, Wasserstein.sliced(otherReal, real), Wasserstein.sliced(gaussian, real));
+        }
+
+        double threshold() {
+            return gaussian - floor;
+        }
+
+        String describe(double got) {
+            return String.format("sliced W1(generated, real) = %.4f, expected < G − F = %.4f "
+                    + "(floor F = %.4f, N(0, I) G = %.4f, %d points each)", got, threshold(), floor, gaussian, EVAL_SIZE);
+        }
+    }
+
+    /**
+     * Train the reference MLP briefly, sample, compare. The recipe is sized to take seconds:
+     * 256 points, hidden 64, T = 50 with β from 1e-4 to 0.1 (ᾱ_T = 0.075, so x_T keeps 27 % of the
+     * data's scale against 88 % with the lab's default — close enough to noise that sampling from
+     * N(0, I) works), weights N(0, 0.18²) (≈ √(2/64), so the first steps are not spent growing
+     * them), 3000 full-batch steps in three stages of decreasing lr at momentum 0.99 (the last two
+     * calm the step-to-step wobble of the samples). Measured on this recipe: SW ≈ 0.07, against
+     * G − F ≈ 0.096; the samples visibly trace both arms of the spiral with a blurred centre.
+     */
+    @Test
+    @DisplayName("a briefly trained MLP generates points clearly closer to the spiral than N(0, I) is, by sliced W1")
+    void trainedModelGeneratesTheSpiral() {
+        Yardstick y = Yardstick.build();
+        SimpleMatrix data = Datasets.makeSpiral(256, 0.02, new SplittableRandom(1));
+        NoiseSchedule s = NoiseSchedule.linearBetaSchedule(50, 1e-4, 0.1);
+        Mlp mlp = Mlp.init(3, 64, 2, 0.18, 0.0, new SplittableRandom(2));
+        SplittableRandom rng = new SplittableRandom(3);
+        for (TrainConfig stage : new TrainConfig[] {
+                new TrainConfig(1500, 5e-3, 0.99, 0.99),
+                new TrainConfig(1000, 1e-3, 0.99, 0.99),
+                new TrainConfig(500, 3e-4, 0.99, 0.99)}) {
+            Trainer.train(mlp, data, s, stage, rng, TrainingMonitor.NONE);
+        }
+        SimpleMatrix samples = DdpmSampler.pSampleLoop(mlp, EVAL_SIZE, s, new SplittableRandom(4), Set.of()).samples();
+        double got = Wasserstein.sliced(samples, y.real());
+        assertTrue(got < y.threshold(), () -> y.describe(got));
+    }
+
+    /**
+     * With the exact ε̂ of a finite point set D — the posterior mean
+     * E[ε | x_t] = (x_t − √ᾱ_t·E[x_0 | x_t]) / √(1 − ᾱ_t), E[x_0 | x_t] = Σ_k w_k·D_k,
+     * w_k ∝ exp(−‖x_t − √ᾱ_t·D_k‖² / 2(1 − ᾱ_t)) — reverse sampling must regenerate D. This checks
+     * the sampler's coefficients without any training. The bar: the samples must be closer to D than
+     * an independent spiral of the same size is (measured: 0.027 against 0.048). The same bar
+     * rejects a denoiser whose ε̂ is 10 % too large (measured 0.077), so a wrong coefficient in the
+     * sampler, e.g. β/(1 − ᾱ) in place of β/√(1 − ᾱ), cannot pass.
+     */
+    @Test
+    @DisplayName("with the exact posterior-mean ε̂ of a point set, DDPM sampling regenerates the set; a 10 % error does not")
+    void exactDenoiserRegeneratesTheData() {
+        int n = 1000;
+        SimpleMatrix data = Datasets.makeSpiral(300, 0.02, new SplittableRandom(1));
+        SimpleMatrix otherSpiral = Datasets.makeSpiral(n, 0.02, new SplittableRandom(2));
+        NoiseSchedule s = NoiseSchedule.linearBetaSchedule(50, 1e-4, 0.1);
+        double bar = Wasserstein.sliced(otherSpiral, data);
+
+        SimpleMatrix exact = DdpmSampler.pSampleLoop(new PosteriorMeanDenoiser(data, s, 1.0), n, s,
+                new SplittableRandom(3), Set.of()).samples();
+        double got = Wasserstein.sliced(exact, data);
+        assertTrue(got < bar, () -> String.format("sliced W1(samples, D) = %.4f, expected below %.4f, the distance "
+                + "of an independent %d-point spiral to D", got, bar, n));
+
+        SimpleMatrix tooStrong = DdpmSampler.pSampleLoop(new PosteriorMeanDenoiser(data, s, 1.1), n, s,
+                new SplittableRandom(3), Set.of()).samples();
+        double off = Wasserstein.sliced(tooStrong, data);
+        assertTrue(off > bar, () -> String.format("with ε̂ scaled by 1.1, sliced W1(samples, D) = %.4f should exceed "
+                + "%.4f: the check cannot tell a wrong denoiser", off, bar));
+    }
+
+    /**
+     * gain × the ideal noise predictor for the point set D under q (see the test above), with a
+     * stable softmax; gain = 1 is exact.
+     */
+    private record PosteriorMeanDenoiser(SimpleMatrix data, NoiseSchedule schedule, double gain) implements EpsilonModel {
+        @Override
+        public SimpleMatrix predictEpsilon(SimpleMatrix xt, int t, int T) {
+            double ab = schedule.alphaBar(t), signal = Math.sqrt(ab), noise = Math.sqrt(1 - ab);
+            int n = data.getNumRows(), d = data.getNumCols();
+            SimpleMatrix out = new SimpleMatrix(xt.getNumRows(), d);
+            double[] logW = new double[n];
+            for (int i = 0; i < xt.getNumRows(); i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < n; k++) {
+                    double sq = 0;
+                    for (int j = 0; j < d; j++) {
+                        double diff = xt.get(i, j) - signal * data.get(k, j);
+                        sq += diff * diff;
+                    }
+                    logW[k] = -sq / (2 * (1 - ab));
+                    max = Math.max(max, logW[k]);
+                }
+                double total = 0;
+                double[] mean = new double[d];
+                for (int k = 0; k < n; k++) {
+                    double w = Math.exp(logW[k] - max);
+                    total += w;
+                    for (int j = 0; j < d; j++) mean[j] += w * data.get(k, j);
+                }
+                for (int j = 0; j < d; j++) out.set(i, j, gain * (xt.get(i, j) - signal * mean[j] / total) / noise);
+            }
+            return out;
+        }
+
+        @Override
+        public int dataDim() {
+            return data.getNumCols();
+        }
+    }
+}
