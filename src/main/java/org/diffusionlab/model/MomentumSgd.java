@@ -44,6 +44,13 @@ public final class MomentumSgd {
             throw new IllegalArgumentException("gradients.size() = " + gradients.size()
                     + " is invalid: need one gradient per parameter (" + parameters.size() + ")");
         }
+        for (int k = 0; k < parameters.size(); k++) {
+            SimpleMatrix p = parameters.get(k), g = gradients.get(k);
+            if (g.getNumRows() != p.getNumRows() || g.getNumCols() != p.getNumCols()) {
+                throw new IllegalArgumentException("gradients[" + k + "] is " + g.getNumRows() + "x" + g.getNumCols()
+                        + ", invalid: it must have the shape of parameters[" + k + "], " + p.getNumRows() + "x" + p.getNumCols());
+            }
+        }
         if (velocities == null) {
             velocities = new ArrayList<>();
             for (SimpleMatrix p : parameters) velocities.add(new SimpleMatrix(p.getNumRows(), p.getNumCols()));
@@ -52,9 +59,6 @@ public final class MomentumSgd {
             double[] w = parameters.get(k).getDDRM().data;
             double[] g = gradients.get(k).getDDRM().data;
             double[] v = velocities.get(k).getDDRM().data;
-            if (g.length < parameters.get(k).getNumElements()) {
-                throw new IllegalArgumentException("gradient " + k + " has the wrong shape");
-            }
             for (int i = 0; i < parameters.get(k).getNumElements(); i++) {
                 v[i] = momentum * v[i] - lr * g[i];
                 w[i] += v[i];
