@@ -40,14 +40,14 @@ import picocli.CommandLine.Spec;
  * with the minimal lab's defaults (notebook 000). Prints the time of every phase and the sliced
  * Wasserstein distance of the samples beside its real-vs-real noise floor.
  *
- * <p>Exit status: 0 on success, 1 if training diverges or a figure cannot be written, 2 for an
- * unknown flag or a bad value (with the usage on stderr).
+ * <p>Exit status: 0 on success; 1 if training diverges (a non-finite loss or non-finite samples)
+ * or a figure cannot be written; 2 for an unknown flag or a bad value (with the usage on stderr).
  */
 @Command(name = "diffusion-lab", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false, version = "diffusion-lab 0.1.0",
         description = {
-            "Runs the minimal DDPM lab on a 2-D spiral end to end: make the data, train the noise",
-            "predictor, sample, measure, and write every figure as PNG into --out.",
-            "Defaults are the minimal lab's (notebook 000)."
+            "Runs the minimal DDPM lab on a 2-D spiral end to end: makes the data,",
+            "trains the noise predictor, samples, measures, and writes every figure",
+            "as PNG into --out. Defaults are the minimal lab's (notebook 000)."
         })
 public final class Main implements Callable<Integer> {
 
@@ -202,14 +202,26 @@ public final class Main implements Callable<Integer> {
             trained = train(data, schedule, hidden, config, initRng, trainRng, progress);
         }
         double[] loss = trained.smoothedLoss();
-        t0 = phase("train", t0, String.format(Locale.ROOT, "%d steps, smoothed loss %.4f -> %.4f",
+        t0 = phase("train", t0, String.format(Locale.ROOT, "%d steps, smoothed loss %.4g -> %.4g",
                 steps, loss[0], loss[loss.length - 1]));
+        if (loss[loss.length - 1] > loss[0]) {
+            out.printf(Locale.ROOT, "WARNING: the loss went up; training is probably diverging (try a smaller --lr "
+                    + "than %s).%n", plain(lr));
+        }
 
         TreeSet<Integer> snapshotTs = new TreeSet<>(Figures.forwardTimes(timesteps));
         snapshotTs.add(0);
         DdpmSampler.SampleResult result = DdpmSampler.pSampleLoop(trained.model(), samples, schedule, sampleRng, snapshotTs);
         SimpleMatrix generated = result.samples();
         t0 = phase("sample", t0, String.format(Locale.ROOT, "%d samples over %d reverse steps", samples, timesteps));
+        if (!allFinite(generated)) {
+            // A loss can blow up to 1e100 and stay finite; the samples then overflow.
+            spec.commandLine().getErr().printf(Locale.ROOT, "error: some samples are NaN or infinite: training went "
+                    + "wrong (final smoothed loss %.4g). Try a smaller learning rate (--lr %s now).%n",
+                    loss[loss.length - 1], plain(lr));
+            spec.commandLine().getErr().flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
 
         double sw = Wasserstein.sliced(generated, data);
         double floor = Wasserstein.sliced(Datasets.makeSpiral(points, jitter, floorRngA),
@@ -234,8 +246,8 @@ public final class Main implements Callable<Integer> {
         for (Path figure : figures) out.println("  " + figure);
 
         out.printf(Locale.ROOT, "total   %7.2f s%n", (System.nanoTime() - start) / 1e9);
-        out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4f, real-vs-real floor %.4f (ratio %.2f), "
-                + "N(0, I) %.4f%n", metric.value(), metric.floor(), metric.ratio(), noise);
+        out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4g, real-vs-real floor %.4g (ratio %.3g), "
+                + "N(0, I) %.4g%n", metric.value(), metric.floor(), metric.ratio(), noise);
         return CommandLine.ExitCode.OK;
     }
 
@@ -244,6 +256,15 @@ public final class Main implements Callable<Integer> {
         long now = System.nanoTime();
         out.printf(Locale.ROOT, "%-7s %7.2f s  %s%n", name, (now - since) / 1e9, detail);
         return now;
+    }
+
+    private static boolean allFinite(SimpleMatrix m) {
+        for (int i = 0; i < m.getNumRows(); i++) {
+            for (int j = 0; j < m.getNumCols(); j++) {
+                if (!Double.isFinite(m.get(i, j))) return false;
+            }
+        }
+        return true;
     }
 
     /** 0.0001 rather than 1.0E-4: the way the flags are usually typed. */

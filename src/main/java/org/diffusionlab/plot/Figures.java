@@ -31,7 +31,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The lab's figures, drawn with XChart and written as PNG files. Nothing here needs a display:
  * the class switches AWT to headless mode before any chart exists (unless the caller chose a mode).
  *
- * <p>Point sets are {@code n × 2} matrices, one point (x, y) per row. Scatter plots use the same
+ * <p>Point sets are {@code n × 2} matrices of finite values, one point (x, y) per row. Scatter plots use the same
  * scale on both axes, so a circle looks like a circle, and panels of one figure share their axis
  * ranges, so they can be compared at a glance. Time t is 1-based (1..T) as in the rest of the
  * project; t = 0 means the clean data or the final samples.
@@ -142,16 +142,17 @@ public final class Figures {
      * The training loss curve: the exponentially smoothed MSE between ε̂ and ε against the step
      * number 1..steps, with a dot on the last step and its value in the title.
      *
-     * @param smoothedLoss index k holds the smoothed loss after step k + 1; at least one value
+     * @param smoothedLoss index k holds the smoothed loss after step k + 1; at least one value, all finite
      * @param file where to write the PNG
      */
     public static Path lossCurve(double[] smoothedLoss, Path file) throws IOException {
         if (smoothedLoss.length == 0) {
             throw new IllegalArgumentException("smoothedLoss.length = 0 is invalid: need at least one step");
         }
+        for (int i = 0; i < smoothedLoss.length; i++) requireFinite("smoothedLoss[" + i + "]", smoothedLoss[i]);
         double[] step = new double[smoothedLoss.length];
         for (int i = 0; i < step.length; i++) step[i] = i + 1;
-        XYChart chart = lineChart(String.format(Locale.ROOT, "Training loss (smoothed), final %.4f", smoothedLoss[smoothedLoss.length - 1]),
+        XYChart chart = lineChart(String.format(Locale.ROOT, "Training loss (smoothed), final %.4g", smoothedLoss[smoothedLoss.length - 1]),
                 "step", "MSE(ε̂, ε), smoothed", 640, 420);
         addLine(chart, "loss", step, smoothedLoss, DATA);
         chart.getStyler().setXAxisMin(1.0).setXAxisMax((double) step.length);
@@ -217,7 +218,6 @@ public final class Figures {
         styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setLegendVisible(false);
-        styler.setXAxisDecimalPattern("0.#").setYAxisDecimalPattern("0.#");
         styler.setMarkerSize(markerSize);
         return chart;
     }
@@ -231,7 +231,6 @@ public final class Figures {
         styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setLegendVisible(false);
-        styler.setYAxisDecimalPattern("0.####");
         return chart;
     }
 
@@ -335,6 +334,17 @@ public final class Figures {
         if (points.getNumRows() < 1 || points.getNumCols() != 2) {
             throw new IllegalArgumentException(name + " is " + points.getNumRows() + "x" + points.getNumCols()
                     + ", invalid: need n x 2 points with n >= 1");
+        }
+        for (int i = 0; i < points.getNumRows(); i++) {
+            requireFinite(name + "[" + i + "]", points.get(i, 0));
+            requireFinite(name + "[" + i + "]", points.get(i, 1));
+        }
+    }
+
+    /** NaN or infinite values have no place on an axis (and send XChart's tick search into a loop). */
+    private static void requireFinite(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " = " + value + " is invalid: values to plot must be finite");
         }
     }
 
