@@ -26,7 +26,7 @@ final class AspectChart extends XYChart {
         double halfX = (xMax - xMin) / 2, halfY = (yMax - yMin) / 2;
         setRanges(cx - halfX, cx + halfX, cy - halfY, cy + halfY);
         for (int pass = 0; pass < 4; pass++) {
-            Rectangle2D area = layOut();
+            Rectangle2D area = plotArea();
             double unitsPerPixel = Math.max(2 * halfX / area.getWidth(), 2 * halfY / area.getHeight());
             double hx = unitsPerPixel * area.getWidth() / 2, hy = unitsPerPixel * area.getHeight() / 2;
             setRanges(cx - hx, cx + hx, cy - hy, cy + hy);
@@ -38,7 +38,7 @@ final class AspectChart extends XYChart {
     }
 
     /** Paints the chart off-screen once and returns the plot area XChart chose, in pixels. */
-    private Rectangle2D layOut() {
+    Rectangle2D plotArea() {
         BufferedImage scratch = BitmapEncoder.getBufferedImage(this);
         scratch.flush();
         return plot.getBounds();
