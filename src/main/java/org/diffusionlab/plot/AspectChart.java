@@ -25,11 +25,14 @@ final class AspectChart extends XYChart {
         double cx = (xMin + xMax) / 2, cy = (yMin + yMax) / 2;
         double halfX = (xMax - xMin) / 2, halfY = (yMax - yMin) / 2;
         setRanges(cx - halfX, cx + halfX, cy - halfY, cy + halfY);
+        Rectangle2D previous = null;
         for (int pass = 0; pass < 4; pass++) {
             Rectangle2D area = plotArea();
+            if (area.equals(previous)) break;
             double unitsPerPixel = Math.max(2 * halfX / area.getWidth(), 2 * halfY / area.getHeight());
             double hx = unitsPerPixel * area.getWidth() / 2, hy = unitsPerPixel * area.getHeight() / 2;
             setRanges(cx - hx, cx + hx, cy - hy, cy + hy);
+            previous = area;
         }
     }
 
@@ -37,10 +40,10 @@ final class AspectChart extends XYChart {
         getStyler().setXAxisMin(xMin).setXAxisMax(xMax).setYAxisMin(yMin).setYAxisMax(yMax);
     }
 
-    /** Paints the chart off-screen once and returns the plot area XChart chose, in pixels. */
+    /** Paints the chart off-screen once and returns (a copy of) the plot area XChart chose, in pixels. */
     Rectangle2D plotArea() {
         BufferedImage scratch = BitmapEncoder.getBufferedImage(this);
         scratch.flush();
-        return plot.getBounds();
+        return (Rectangle2D) plot.getBounds().clone();
     }
 }
