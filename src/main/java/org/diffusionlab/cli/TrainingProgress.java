@@ -18,8 +18,8 @@ import org.diffusionlab.train.TrainingMonitor;
  */
 final class TrainingProgress implements TrainingMonitor, AutoCloseable {
 
-    /** Seconds between two lines in a log: a few dozen lines for a three-minute run. */
-    private static final int LOG_INTERVAL_MILLIS = 5_000;
+    /** Time between two lines in a log: about twenty lines for a three-minute run. */
+    private static final int LOG_INTERVAL_MILLIS = 10_000;
     private static final int LOG_LINE_LENGTH = 120;
 
     private final ProgressBar bar;

@@ -85,7 +85,7 @@ public final class Figures {
      */
     public static Path dataset(SimpleMatrix data, Path file) throws IOException {
         requirePoints("data", data);
-        AspectChart chart = scatterChart("Spiral dataset (n = " + data.getNumRows() + ", standardized)", 520, 520, 3);
+        AspectChart chart = scatterChart("Training data x_0 (n = " + data.getNumRows() + ")", 520, 520, 3);
         addPoints(chart, "data", data, DATA);
         fitEqual(chart, List.of(data));
         return write(BitmapEncoder.getBufferedImage(chart), file);
@@ -112,7 +112,7 @@ public final class Figures {
         }
         // On [0, 1] the plot shows how much of the data is left at T, not just the curve's shape.
         alphaBars.getStyler().setYAxisMax(1.0);
-        return write(sideBySide("Linear β schedule, T = " + T, List.of(betas, alphaBars)), file);
+        return write(sideBySide("Noise schedule, T = " + T, List.of(betas, alphaBars)), file);
     }
 
     /**
