@@ -94,7 +94,7 @@ public final class Main implements Callable<Integer> {
     double momentum;
 
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
-            description = "Samples to generate, >= 1 (default: ${DEFAULT-VALUE}).")
+            description = "Samples to generate, >= 2 (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
@@ -284,7 +284,8 @@ public final class Main implements Callable<Integer> {
         require(steps >= 1, "--steps", steps, "must be >= 1");
         require(lr > 0 && Double.isFinite(lr), "--lr", lr, "must be finite and > 0");
         require(momentum >= 0 && momentum < 1, "--momentum", momentum, "must lie in [0, 1)");
-        require(samples >= 1, "--samples", samples, "must be >= 1");
+        // The floor compares against a fresh spiral of this size, and standardizing needs two points.
+        require(samples >= 2, "--samples", samples, "must be >= 2");
     }
 
     private void require(boolean ok, String flag, Object value, String range) {

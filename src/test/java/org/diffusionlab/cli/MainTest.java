@@ -62,7 +62,7 @@ class MainTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--steps=0", "--lr=-1", "--beta-end=2", "--beta-start=0", "--momentum=1", "--timesteps=0",
-        "--hidden=0", "--samples=0", "--points=1", "--jitter=-0.1", "--lr=NaN", "--steps=abc"})
+        "--hidden=0", "--samples=1", "--points=1", "--jitter=-0.1", "--lr=NaN", "--steps=abc"})
     @DisplayName("a bad value prints the usage and the flag on stderr and exits with status 2 before any work")
     void badValue(String arg) {
         Result r = run(arg, "--out", tinyOut.resolve("never").toString());
