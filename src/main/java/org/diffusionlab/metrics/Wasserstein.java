@@ -22,14 +22,16 @@ public final class Wasserstein {
      * 1-D Wasserstein-1 distance between two empirical distributions:
      * W1(a, b) = ∫ |F_a(x) − F_b(x)| dx, with F the empirical CDFs (sizes may differ).
      *
-     * @param a at least one value
-     * @param b at least one value
+     * @param a at least one value, all finite
+     * @param b at least one value, all finite
      */
     public static double w1(double[] a, double[] b) {
         if (a.length == 0 || b.length == 0) {
             throw new IllegalArgumentException("a.length = " + a.length + ", b.length = " + b.length
                     + " is invalid: both samples need at least one value");
         }
+        requireFinite("a", a);
+        requireFinite("b", b);
         double[] x = a.clone(), y = b.clone();
         Arrays.sort(x);
         Arrays.sort(y);
@@ -93,6 +95,14 @@ public final class Wasserstein {
         /** value / floor: ≈ 1 means indistinguishable from real data at this sample size. */
         public double ratio() {
             return value / floor;
+        }
+    }
+
+    private static void requireFinite(String name, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + "[" + i + "] = " + values[i] + " is invalid: values must be finite");
+            }
         }
     }
 

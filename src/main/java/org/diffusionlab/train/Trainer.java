@@ -29,7 +29,7 @@ public final class Trainer {
      * @param rng the caller's random source
      * @param monitor told after every step
      * @return the smoothed loss after each step; index k holds step k + 1
-     * @throws TrainingDivergedException if a loss is NaN or infinite
+     * @throws TrainingDivergedException if a loss is NaN or infinite, or explodes (see {@link TrainingDivergedException#check})
      */
     public static double[] train(Mlp model, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config,
                                  RandomGenerator rng, TrainingMonitor monitor) {
@@ -38,15 +38,15 @@ public final class Trainer {
         MomentumSgd optimizer = new MomentumSgd(config.lr(), config.momentum());
         double[] smoothed = new double[config.steps()];
         double running = Double.NaN;
+        double firstLoss = Double.NaN;
         int[] t = new int[n];
         for (int step = 1; step <= config.steps(); step++) {
             for (int i = 0; i < n; i++) t[i] = rng.nextInt(1, T + 1);
             ForwardProcess.NoisySample noisy = ForwardProcess.qSample(data, t, schedule, rng);
             Mlp.Output output = model.forward(Mlp.timeInput(noisy.xt(), t, T));
             Losses.Loss loss = Losses.mse(output.out(), noisy.eps());
-            if (!Double.isFinite(loss.value())) {
-                throw new TrainingDivergedException(step, loss.value(), config.lr());
-            }
+            if (step == 1) firstLoss = loss.value();
+            TrainingDivergedException.check(step, loss.value(), firstLoss, config.lr());
             optimizer.step(model, model.backward(output.cache(), loss.grad()));
             running = step == 1 ? loss.value() : config.smoothing() * running + (1 - config.smoothing()) * loss.value();
             smoothed[step - 1] = running;

@@ -1,7 +1,14 @@
 package org.diffusionlab.train;
 
-/** Thrown when the loss stops being a finite number: training has diverged. */
+/** Thrown when the loss is no longer a finite number, or has exploded: training has diverged. */
 public class TrainingDivergedException extends IllegalStateException {
+
+    /**
+     * A loss this many times the first step's loss counts as diverged even while it is finite: with
+     * a unit-variance target a healthy run stays within a small factor of its first loss, while a
+     * diverging one grows geometrically and reaches this within a few dozen steps.
+     */
+    public static final double EXPLOSION_FACTOR = 1e6;
 
     private final int step;
 
@@ -11,7 +18,20 @@ public class TrainingDivergedException extends IllegalStateException {
         this.step = step;
     }
 
-    /** The 1-based step at which the loss was first not finite. */
+    /**
+     * Throws when {@code loss} is NaN or infinite, or larger than {@link #EXPLOSION_FACTOR} × {@code firstLoss}.
+     *
+     * @param step the 1-based step that produced {@code loss}
+     * @param firstLoss the loss of step 1 (pass {@code loss} itself at step 1)
+     * @param lr the learning rate, quoted in the message
+     */
+    public static void check(int step, double loss, double firstLoss, double lr) {
+        if (!Double.isFinite(loss) || loss > EXPLOSION_FACTOR * firstLoss) {
+            throw new TrainingDivergedException(step, loss, lr);
+        }
+    }
+
+    /** The 1-based step at which the loss was first not finite or exploded. */
     public int step() {
         return step;
     }

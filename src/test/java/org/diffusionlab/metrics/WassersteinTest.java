@@ -185,4 +185,14 @@ class WassersteinTest {
         for (int i = 0; i < c.length; i++) c[i] = m.get(i, j);
         return c;
     }
+
+    @Test
+    @DisplayName("w1 rejects NaN and infinite values, naming the sample and index, instead of looping")
+    void rejectsNonFinite() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Wasserstein.w1(new double[] {0, 1}, new double[] {0, Double.NaN}));
+        assertTrue(e.getMessage().contains("b[1] = NaN"), e::getMessage);
+        assertThrows(IllegalArgumentException.class,
+                () -> Wasserstein.w1(new double[] {Double.POSITIVE_INFINITY}, new double[] {0}));
+    }
 }

@@ -29,6 +29,17 @@ class TrainerTest {
     private record Seen(int step, double loss, double smoothed) {}
 
     @Test
+    @DisplayName("a loss that explodes while still finite counts as divergence; one that stays near its start does not")
+    void explodingLossIsDivergence() {
+        TrainingDivergedException.check(1, 0.9, 0.9, 1e-3);
+        TrainingDivergedException.check(50, 0.9 * TrainingDivergedException.EXPLOSION_FACTOR, 0.9, 1e-3);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> TrainingDivergedException.check(7, 1e124, 0.9, 10));
+        assertEquals(7, e.step());
+        assertThrows(TrainingDivergedException.class, () -> TrainingDivergedException.check(3, Double.NaN, 0.9, 10));
+    }
+
+    @Test
     @DisplayName("a huge learning rate diverges with TrainingDivergedException naming the step and suggesting a smaller lr")
     void divergenceIsReported() {
         Mlp mlp = Mlp.init(16, new SplittableRandom(2));
@@ -38,7 +49,7 @@ class TrainerTest {
                 () -> Trainer.train(mlp, DATA, SCHEDULE, config, new SplittableRandom(3),
                         (step, loss, smoothed) -> seen.add(new Seen(step, loss, smoothed))));
         // The step that diverged is the first one the monitor never heard of.
-        assertEquals(seen.size() + 1, e.step(), "step() should be the first step with a non-finite loss");
+        assertEquals(seen.size() + 1, e.step(), "step() should be the first step with a non-finite or exploded loss");
         assertTrue(e.step() > 1, () -> "the first loss, from the initial weights, is finite; got step " + e.step());
         assertTrue(seen.stream().allMatch(s -> Double.isFinite(s.loss())), "losses before the divergence are finite");
         String message = e.getMessage();
