@@ -14,11 +14,13 @@ import org.diffusionlab.grading.batch.RunLog.Outcome;
  * @param student  the submission's name
  * @param catalog  every graded test, in order
  * @param outcomes key -> outcome, one per catalog entry
+ * @param testNotes key -> texts the test attached with {@code Grading.note} (e.g. a reflection's answer)
  * @param problems what cost points beyond the tests themselves (gradebook, summary line, feedback)
  * @param notes    information for the student only (e.g. which submitted files were ignored)
  * @param seconds  wall time spent grading this submission
  */
 record StudentResult(String student, List<GradedTest> catalog, Map<String, Outcome> outcomes,
+                     Map<String, List<String>> testNotes,
                      List<String> problems, List<String> notes, double seconds) {
 
     double score() {

@@ -47,7 +47,7 @@ class ReleaseTest {
         write("bench/Bench.java", "class Bench {}");
         write("outputs/loss.png", "png");
         write("labs/target/classes/org/diffusionlab/labs/toy/Sums.class", "bytes");
-        write("instructor/GradingRunner.java", "class GradingRunner {}");
+        write("instructor/batch-grade.sh", "#!/bin/sh");
     }
 
     @Test
