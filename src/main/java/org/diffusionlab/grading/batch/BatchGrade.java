@@ -219,7 +219,9 @@ public final class BatchGrade implements Callable<Integer> {
 
     private static String summary(StudentResult r, double max) {
         Set<String> failed = new java.util.TreeSet<>(StudentResult::compareExercises);
-        r.catalog().stream().filter(t -> !r.outcomes().get(t.key()).passed()).forEach(t -> failed.add(t.exercise()));
+        // manual entries (reflections) carry no points: they are flagged in the reports, not here
+        r.catalog().stream().filter(t -> !t.manual() && !r.outcomes().get(t.key()).passed())
+                .forEach(t -> failed.add(t.exercise()));
         List<String> parts = new ArrayList<>();
         if (!failed.isEmpty()) {
             parts.add("lost points in " + String.join(" ", failed));
