@@ -322,7 +322,7 @@ public final class GradeReport {
     }
 
     /** Orders exercise ids numerically part by part ("3.2" before "3.10"), text parts alphabetically. */
-    static int compareExercises(String a, String b) {
+    public static int compareExercises(String a, String b) {
         String[] pa = a.split("\\.");
         String[] pb = b.split("\\.");
         for (int i = 0; i < Math.min(pa.length, pb.length); i++) {

@@ -21,6 +21,7 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.diffusionlab.grading.GradeReport;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -182,7 +183,7 @@ public final class BatchGrade implements Callable<Integer> {
             throw new IllegalStateException("listing the graders failed; see " + dir.resolve("catalog-output.txt"));
         }
         List<GradedTest> catalog = new ArrayList<>(listed.catalog);
-        catalog.sort((a, b) -> StudentResult.compareExercises(a.exercise(), b.exercise()));
+        catalog.sort((a, b) -> GradeReport.compareExercises(a.exercise(), b.exercise()));
         if (catalog.isEmpty()) {
             throw new IllegalStateException("no @Graded tests found under " + Course.GRADERS);
         }
@@ -218,7 +219,7 @@ public final class BatchGrade implements Callable<Integer> {
     }
 
     private static String summary(StudentResult r, double max) {
-        Set<String> failed = new java.util.TreeSet<>(StudentResult::compareExercises);
+        Set<String> failed = new java.util.TreeSet<>(GradeReport::compareExercises);
         // manual entries (reflections) carry no points: they are flagged in the reports, not here
         r.catalog().stream().filter(t -> !t.manual() && !r.outcomes().get(t.key()).passed())
                 .forEach(t -> failed.add(t.exercise()));

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.diffusionlab.grading.GradeReport;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
 
 /**
@@ -33,35 +34,17 @@ record StudentResult(String student, List<GradedTest> catalog, Map<String, Outco
 
     /** The course's exercise ids in order. */
     static Set<String> exercises(List<GradedTest> catalog) {
-        Set<String> out = new TreeSet<>(StudentResult::compareExercises);
+        Set<String> out = new TreeSet<>(GradeReport::compareExercises);
         catalog.forEach(t -> out.add(t.exercise()));
         return out;
     }
 
     /** Points per exercise id, every exercise of the course present. */
     Map<String, Double> byExercise() {
-        Map<String, Double> out = new TreeMap<>(StudentResult::compareExercises);
+        Map<String, Double> out = new TreeMap<>(GradeReport::compareExercises);
         for (GradedTest t : catalog) {
             out.merge(t.exercise(), outcomes.get(t.key()).passed() ? t.points() : 0.0, Double::sum);
         }
         return out;
-    }
-
-    /** "3.10" after "3.9": compares dotted ids number by number. */
-    static int compareExercises(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c;
-            try {
-                c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-            } catch (NumberFormatException e) {
-                c = x[i].compareTo(y[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
     }
 }
