@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do  # make --submissions/--out absolute: the tool runs from 
 done
 cd "$repo"
 # The labs' test classpath: core classes (from this reactor build), their dependencies, JUnit, ArchUnit.
-mvn -q ${MVN_FLAGS:-} -pl labs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+mvn -q -B ${MVN_FLAGS:-} -pl labs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/grading-classpath.txt
 cp="$(cat labs/target/grading-classpath.txt)"
 case "$cp" in

@@ -15,7 +15,7 @@ score() {
     "$rel/labs/target/grades/results.json"
 }
 
-if (cd "$rel" && mvn -q ${MVN_FLAGS:-} test >"$tmp/stubs.log" 2>&1); then
+if (cd "$rel" && mvn -q -B ${MVN_FLAGS:-} test >"$tmp/stubs.log" 2>&1); then
   echo "FAIL: in the release, mvn test passed on the untouched stubs" >&2; exit 1
 fi
 read -r got max < <(score)
@@ -24,7 +24,7 @@ python3 -c "import sys; sys.exit(0 if float('$got') == 0 else 1)" \
 echo "release, stubs: mvn test fails, score $got / $max"
 
 cp -r "$repo/solutions/src/main/." "$rel/labs/src/main/"
-if ! (cd "$rel" && mvn -q ${MVN_FLAGS:-} test >"$tmp/solutions.log" 2>&1); then
+if ! (cd "$rel" && mvn -q -B ${MVN_FLAGS:-} test >"$tmp/solutions.log" 2>&1); then
   tail -50 "$tmp/solutions.log" >&2
   echo "FAIL: in the release, mvn test failed with the solutions copied in" >&2; exit 1
 fi

@@ -129,11 +129,22 @@ public final class GradeReport {
 
     /** results.json in the Gradescope autograder format. */
     public String toJson() {
+        return toJson("");
+    }
+
+    /**
+     * results.json in the Gradescope autograder format, with {@code preface} (e.g. the batch grader's
+     * remarks on the submission as a whole) before the summary in the top-level output. A test's
+     * notes ({@link GradeResult#notes()}) are in its output and, separately, in its
+     * {@code extra_data.notes} (Gradescope stores extra_data without showing it).
+     */
+    public String toJson(String preface) {
         StringBuilder b = new StringBuilder();
         b.append("{\n");
         b.append("  \"score\": ").append(Json.number(score())).append(",\n");
         b.append("  \"max_score\": ").append(Json.number(maxScore())).append(",\n");
-        b.append("  \"output\": ").append(Json.quote(summary())).append(",\n");
+        b.append("  \"output\": ").append(Json.quote(preface.isEmpty() ? summary() : preface + "\n\n" + summary()))
+                .append(",\n");
         b.append("  \"visibility\": \"visible\",\n");
         b.append("  \"tests\": [");
         for (int i = 0; i < results.size(); i++) {
@@ -151,7 +162,15 @@ public final class GradeReport {
             if (r.manual()) {
                 b.append(", \"manual\"");
             }
-            b.append("]}");
+            b.append("]");
+            if (!r.notes().isEmpty()) {
+                b.append(", \"extra_data\": {\"notes\": [");
+                for (int k = 0; k < r.notes().size(); k++) {
+                    b.append(k == 0 ? "" : ", ").append(Json.quote(r.notes().get(k)));
+                }
+                b.append("]}");
+            }
+            b.append("}");
         }
         b.append(results.isEmpty() ? "]\n" : "\n  ]\n");
         return b.append("}\n").toString();
@@ -303,7 +322,7 @@ public final class GradeReport {
     }
 
     /** Orders exercise ids numerically part by part ("3.2" before "3.10"), text parts alphabetically. */
-    static int compareExercises(String a, String b) {
+    public static int compareExercises(String a, String b) {
         String[] pa = a.split("\\.");
         String[] pb = b.split("\\.");
         for (int i = 0; i < Math.min(pa.length, pb.length); i++) {

@@ -21,6 +21,7 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.diffusionlab.grading.GradeReport;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,8 +33,9 @@ import picocli.CommandLine.Option;
  * the result is {@code gradebook.csv} plus, per student, {@code feedback.md}, {@code results.json}
  * (Gradescope format) and {@code output.txt} (the first bytes of its console).
  *
- * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold the core classes and
- * their dependencies, JUnit Jupiter and the JUnit Platform launcher.
+ * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold the core classes (they
+ * include {@link GradingRunner}, run in each forked JVM) and their dependencies, JUnit Jupiter and the
+ * JUnit Platform launcher.
  *
  * <p>What isolates students from each other: a JVM per submission with -Xmx, a wall-clock limit
  * (the process tree is killed), JUnit's preemptive per-test timeout, System.exit blocked by a
@@ -77,9 +79,6 @@ public final class BatchGrade implements Callable<Integer> {
     @Option(names = "--classpath", description = "Grading classpath (default: this JVM's class path).")
     String classpath = System.getProperty("java.class.path");
 
-    @Option(names = "--runner", description = "GradingRunner.java (default: <repo>/instructor/GradingRunner.java).")
-    Path runner;
-
     @Option(names = "--keep-work", description = "Keep the scratch folder <out>/.work.")
     boolean keepWork;
 
@@ -104,12 +103,11 @@ public final class BatchGrade implements Callable<Integer> {
         Path work = out.resolve(".work");
         SubmissionGrader.deleteTree(work);
         Files.createDirectories(work);
-        Path runnerClasses = compileRunner(course, work.resolve("runner"));
-        List<GradedTest> catalog = catalog(course, runnerClasses, work.resolve("pristine"));
+        List<GradedTest> catalog = catalog(course, work.resolve("pristine"));
         Map<String, Path> entries = submissionsByStudent();
         SubmissionGrader.Limits limits = new SubmissionGrader.Limits(timeoutSeconds, memoryMb, testTimeoutSeconds,
                 outputKb * 1024L);
-        SubmissionGrader grader = new SubmissionGrader(course, catalog, classpath, runnerClasses, limits);
+        SubmissionGrader grader = new SubmissionGrader(course, catalog, classpath, limits);
         double max = StudentResult.maxScore(catalog);
         System.out.printf(Locale.ROOT, "grading %d submission(s), %d graded tests worth %s points, %d at a time%n",
                 entries.size(), catalog.size(), Reports.number(max), jobs);
@@ -153,7 +151,7 @@ public final class BatchGrade implements Callable<Integer> {
         } catch (Exception | Error e) {
             Map<String, Outcome> failed = new LinkedHashMap<>();
             catalog.forEach(t -> failed.put(t.key(), new Outcome(false, "not graded: internal error")));
-            StudentResult r = new StudentResult(student, catalog, failed,
+            StudentResult r = new StudentResult(student, catalog, failed, Map.of(),
                     List.of("the batch grader failed on this submission: " + e), List.of(), 0);
             try {
                 Files.createDirectories(out.resolve(student));
@@ -165,21 +163,8 @@ public final class BatchGrade implements Callable<Integer> {
         }
     }
 
-    private Path compileRunner(Course course, Path dir) throws IOException {
-        Path source = runner != null ? runner : course.repo.resolve("instructor/GradingRunner.java");
-        if (!Files.isRegularFile(source)) {
-            throw new IllegalArgumentException("runner source not found: " + source + " (use --runner)");
-        }
-        var errors = new LabCompiler(course, classpath).javac(List.of(source), dir);
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("GradingRunner does not compile against --classpath (is the JUnit Platform"
-                    + " launcher on it?): " + errors.get(0).getMessage(Locale.ROOT));
-        }
-        return dir;
-    }
-
     /** Compiles the pristine stubs with all graders and lists every graded test (the gradebook's columns). */
-    private List<GradedTest> catalog(Course course, Path runnerClasses, Path dir) throws IOException,
+    private List<GradedTest> catalog(Course course, Path dir) throws IOException,
             InterruptedException {
         Path labTree = dir.resolve("lab");
         Path classes = dir.resolve("classes");
@@ -187,7 +172,7 @@ public final class BatchGrade implements Callable<Integer> {
         new LabCompiler(course, classpath).compile(labTree, classes, new HashSet<>());
         Path log = dir.resolve("catalog.log");
         String cp = String.join(File.pathSeparator, classes.toString(), labTree.resolve("resources").toString(),
-                course.repo.resolve(Course.GRADER_RESOURCES).toString(), runnerClasses.toString(), classpath);
+                course.repo.resolve(Course.GRADER_RESOURCES).toString(), classpath);
         Process p = new ProcessBuilder(SubmissionGrader.javaExecutable(), "-cp", cp, SubmissionGrader.RUNNER,
                 "--log", log.toString(), "--list", Course.LAB_ROOT_PACKAGE)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("catalog-output.txt").toFile()).start();
@@ -198,7 +183,7 @@ public final class BatchGrade implements Callable<Integer> {
             throw new IllegalStateException("listing the graders failed; see " + dir.resolve("catalog-output.txt"));
         }
         List<GradedTest> catalog = new ArrayList<>(listed.catalog);
-        catalog.sort((a, b) -> StudentResult.compareExercises(a.exercise(), b.exercise()));
+        catalog.sort((a, b) -> GradeReport.compareExercises(a.exercise(), b.exercise()));
         if (catalog.isEmpty()) {
             throw new IllegalStateException("no @Graded tests found under " + Course.GRADERS);
         }
@@ -234,8 +219,10 @@ public final class BatchGrade implements Callable<Integer> {
     }
 
     private static String summary(StudentResult r, double max) {
-        Set<String> failed = new java.util.TreeSet<>(StudentResult::compareExercises);
-        r.catalog().stream().filter(t -> !r.outcomes().get(t.key()).passed()).forEach(t -> failed.add(t.exercise()));
+        Set<String> failed = new java.util.TreeSet<>(GradeReport::compareExercises);
+        // manual entries (reflections) carry no points: they are flagged in the reports, not here
+        r.catalog().stream().filter(t -> !t.manual() && !r.outcomes().get(t.key()).passed())
+                .forEach(t -> failed.add(t.exercise()));
         List<String> parts = new ArrayList<>();
         if (!failed.isEmpty()) {
             parts.add("lost points in " + String.join(" ", failed));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import picocli.CommandLine;
@@ -46,6 +47,8 @@ public final class Release implements Callable<Integer> {
 
     /** A solution line shorter than this (without whitespace) is too generic to count as a leak. */
     static final int MIN_SECRET_LENGTH = 16;
+    /** Normalized (whitespace-free) loop headers and "return x;" / "return a.b();" lines. */
+    private static final Pattern BOILERPLATE = Pattern.compile("(for|while)\\(.*\\)\\{|return[\\w.]+(\\(\\))?;");
 
     @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")
     Path repo;
@@ -201,9 +204,14 @@ public final class Release implements Callable<Integer> {
         return line.replaceAll("\\s+", "");
     }
 
+    /**
+     * A line worth keeping secret: long enough, not a comment or import, and not boilerplate any grader
+     * may share with a solution by chance (a loop header, returning a variable or a getter's value).
+     */
     private static boolean isNonTrivial(String normalized) {
         return normalized.length() >= MIN_SECRET_LENGTH && !normalized.startsWith("//") && !normalized.startsWith("*")
-                && !normalized.startsWith("/*") && !normalized.startsWith("import");
+                && !normalized.startsWith("/*") && !normalized.startsWith("import")
+                && !BOILERPLATE.matcher(normalized).matches();
     }
 
     /** The file's lines if it is UTF-8 text, else none (images, jars). */

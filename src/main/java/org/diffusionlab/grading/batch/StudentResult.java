@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.diffusionlab.grading.GradeReport;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
 
 /**
@@ -14,11 +15,13 @@ import org.diffusionlab.grading.batch.RunLog.Outcome;
  * @param student  the submission's name
  * @param catalog  every graded test, in order
  * @param outcomes key -> outcome, one per catalog entry
+ * @param testNotes key -> texts the test attached with {@code Grading.note} (e.g. a reflection's answer)
  * @param problems what cost points beyond the tests themselves (gradebook, summary line, feedback)
  * @param notes    information for the student only (e.g. which submitted files were ignored)
  * @param seconds  wall time spent grading this submission
  */
 record StudentResult(String student, List<GradedTest> catalog, Map<String, Outcome> outcomes,
+                     Map<String, List<String>> testNotes,
                      List<String> problems, List<String> notes, double seconds) {
 
     double score() {
@@ -31,35 +34,17 @@ record StudentResult(String student, List<GradedTest> catalog, Map<String, Outco
 
     /** The course's exercise ids in order. */
     static Set<String> exercises(List<GradedTest> catalog) {
-        Set<String> out = new TreeSet<>(StudentResult::compareExercises);
+        Set<String> out = new TreeSet<>(GradeReport::compareExercises);
         catalog.forEach(t -> out.add(t.exercise()));
         return out;
     }
 
     /** Points per exercise id, every exercise of the course present. */
     Map<String, Double> byExercise() {
-        Map<String, Double> out = new TreeMap<>(StudentResult::compareExercises);
+        Map<String, Double> out = new TreeMap<>(GradeReport::compareExercises);
         for (GradedTest t : catalog) {
             out.merge(t.exercise(), outcomes.get(t.key()).passed() ? t.points() : 0.0, Double::sum);
         }
         return out;
-    }
-
-    /** "3.10" after "3.9": compares dotted ids number by number. */
-    static int compareExercises(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c;
-            try {
-                c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-            } catch (NumberFormatException e) {
-                c = x[i].compareTo(y[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.diffusionlab.grading.GradeReport;
+import org.diffusionlab.grading.Json;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
 
 /**
@@ -36,21 +38,18 @@ final class SubmissionGrader {
      */
     record Limits(int timeoutSeconds, int memoryMb, int testTimeoutSeconds, long outputCapBytes) {}
 
-    static final String RUNNER = "org.diffusionlab.grading.batch.GradingRunner";
+    static final String RUNNER = GradingRunner.class.getName();
 
     private final Course course;
     private final List<GradedTest> catalog;
     private final String gradingClasspath;
-    private final Path runnerClasses;
     private final Limits limits;
     private final LabCompiler compiler;
 
-    SubmissionGrader(Course course, List<GradedTest> catalog, String gradingClasspath, Path runnerClasses,
-                     Limits limits) {
+    SubmissionGrader(Course course, List<GradedTest> catalog, String gradingClasspath, Limits limits) {
         this.course = course;
         this.catalog = catalog;
         this.gradingClasspath = gradingClasspath;
-        this.runnerClasses = runnerClasses;
         this.limits = limits;
         this.compiler = new LabCompiler(course, gradingClasspath);
     }
@@ -104,7 +103,8 @@ final class SubmissionGrader {
         });
         compiled.revertedPackages().forEach((pkg, msg) -> problems.add("package " + pkg + ": " + msg));
 
-        Map<String, Outcome> outcomes = run(work, out, labTree, classes, compiled, problems);
+        Map<String, List<String>> testNotes = new LinkedHashMap<>();
+        Map<String, Outcome> outcomes = run(work, out, labTree, classes, compiled, problems, testNotes);
         Map<String, Outcome> annotated = new LinkedHashMap<>();
         for (GradedTest t : catalog) {
             Outcome o = outcomes.get(t.key());
@@ -117,7 +117,7 @@ final class SubmissionGrader {
             annotated.put(t.key(), o);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        StudentResult result = new StudentResult(student, catalog, annotated, problems, notes, seconds);
+        StudentResult result = new StudentResult(student, catalog, annotated, testNotes, problems, notes, seconds);
         Reports.writeStudent(result, out);
         return result;
     }
@@ -134,9 +134,14 @@ final class SubmissionGrader {
         return null;
     }
 
-    /** Runs the graders, restarting the JVM after a crash so one fatal test costs only itself. */
+    /**
+     * Runs the graders, restarting the JVM after a crash so one fatal test costs only itself. The texts
+     * graded tests attach with {@code Grading.note} go into {@code testNotes}, read from the report the
+     * grading engine writes in the forked JVM when its test plan ends (so a JVM that was killed or died
+     * leaves no notes for the tests it ran).
+     */
     private Map<String, Outcome> run(Path work, Path out, Path labTree, Path classes, LabCompiler.Result compiled,
-                                     List<String> problems) throws IOException {
+                                     List<String> problems, Map<String, List<String>> testNotes) throws IOException {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         List<String> remaining = new ArrayList<>();
         for (GradedTest t : catalog) {
@@ -156,6 +161,8 @@ final class SubmissionGrader {
             Path select = work.resolve("select-" + attempt + ".txt");
             Path logFile = work.resolve("run-" + attempt + ".log");
             Files.write(select, remaining);
+            Path engineReport = engineReport(work);
+            Files.deleteIfExists(engineReport);
             String key = RunLog.newKey();
             Process process = fork(work, labTree, classes, select, logFile, studentClasses);
             sendKey(process, key);
@@ -177,6 +184,7 @@ final class SubmissionGrader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            readNotes(engineReport, remaining, testNotes);
             RunLog log = RunLog.read(logFile, key);
             if (log.forged > 0) {
                 problems.add("the grading log had " + log.forged + " line(s) not written by the grader (ignored)");
@@ -218,10 +226,52 @@ final class SubmissionGrader {
         return outcomes;
     }
 
+    /** The results.json the grading engine (GradingListener) writes in the forked JVM. */
+    private static Path engineReport(Path work) {
+        return work.resolve("engine-report").resolve(GradeReport.JSON);
+    }
+
+    /**
+     * Takes the notes of the tests in {@code keys} from the engine's report, matching its entries to the
+     * catalog by lab, exercise and display name. A missing or unreadable report means no notes.
+     */
+    private void readNotes(Path report, List<String> keys, Map<String, List<String>> testNotes) {
+        if (!Files.isRegularFile(report)) {
+            return;
+        }
+        Map<String, String> keyByEntry = new LinkedHashMap<>();
+        for (GradedTest t : catalog) {
+            if (keys.contains(t.key())) {
+                keyByEntry.put(entryId(t.lab(), t.exercise(), t.name()), t.key());
+            }
+        }
+        try {
+            Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(report, StandardCharsets.UTF_8));
+            for (Object o : (List<?>) json.get("tests")) {
+                Map<?, ?> test = (Map<?, ?>) o;
+                if (!(test.get("extra_data") instanceof Map<?, ?> extra && extra.get("notes") instanceof List<?> notes)) {
+                    continue;
+                }
+                String lab = ((List<?>) test.get("tags")).stream().map(String::valueOf)
+                        .filter(tag -> tag.startsWith("lab:")).map(tag -> tag.substring(4)).findFirst().orElse("");
+                String key = keyByEntry.get(entryId(lab, (String) test.get("number"), (String) test.get("name")));
+                if (key != null) {
+                    testNotes.put(key, notes.stream().map(String::valueOf).toList());
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // written by graded code's JVM, so not trusted to be well formed: no notes rather than no grade
+        }
+    }
+
+    private static String entryId(String lab, String exercise, String name) {
+        return lab + "\u0000" + exercise + "\u0000" + name;
+    }
+
     private Process fork(Path work, Path labTree, Path classes, Path select, Path logFile, Path studentClasses)
             throws IOException {
         String classpath = String.join(File.pathSeparator, classes.toString(), labTree.resolve("resources").toString(),
-                course.repo.resolve(Course.GRADER_RESOURCES).toString(), runnerClasses.toString(), gradingClasspath);
+                course.repo.resolve(Course.GRADER_RESOURCES).toString(), gradingClasspath);
         List<String> command = List.of(javaExecutable(),
                 "-Xmx" + limits.memoryMb() + "m",
                 "-XX:+UseSerialGC",
@@ -230,7 +280,7 @@ final class SubmissionGrader {
                 "-Dfile.encoding=UTF-8",
                 // Java 17 needs this to install the System.exit guard; see GradingRunner.NoExit.
                 "-Djava.security.manager=allow",
-                "-Dgrading.reportDir=" + work.resolve("engine-report"),
+                "-Dgrading.reportDir=" + engineReport(work).getParent(),
                 "-cp", classpath,
                 RUNNER,
                 "--log", logFile.toString(),

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipFile;
@@ -47,7 +48,7 @@ class ReleaseTest {
         write("bench/Bench.java", "class Bench {}");
         write("outputs/loss.png", "png");
         write("labs/target/classes/org/diffusionlab/labs/toy/Sums.class", "bytes");
-        write("instructor/GradingRunner.java", "class GradingRunner {}");
+        write("instructor/batch-grade.sh", "#!/bin/sh");
     }
 
     @Test
@@ -117,6 +118,21 @@ class ReleaseTest {
         assertTrue(Release.secretLines(repo).containsKey(Release.normalize("return sum(values) / values.length;")));
         assertFalse(Release.secretLines(repo).containsKey(Release.normalize("for (int i = 0; i < n; i++) {")),
                 "a line the core contains is not secret");
+    }
+
+    @Test
+    @DisplayName("loop headers and plain returns in a solution are boilerplate a visible grader may share, not secrets")
+    void boilerplateIsNotSecret() throws IOException {
+        write("solutions/src/main/java/org/diffusionlab/labs/toy/Loss.java", "class Loss {\n"
+                + "    // BEGIN SOLUTION\n"
+                + "    for (int j = 0; j < 2; j++) {\n"
+                + "    return loss.value();\n"
+                + "    double total = loss.value() * weight[j];\n"
+                + "    // END SOLUTION\n}\n");
+        Map<String, String> secrets = Release.secretLines(repo);
+        assertFalse(secrets.containsKey(Release.normalize("for (int j = 0; j < 2; j++) {")), "a loop header");
+        assertFalse(secrets.containsKey(Release.normalize("return loss.value();")), "a plain return");
+        assertTrue(secrets.containsKey(Release.normalize("double total = loss.value() * weight[j];")), "a computation");
     }
 
     private List<String> leaksOf(Path out) throws IOException {

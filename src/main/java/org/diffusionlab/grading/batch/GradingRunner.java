@@ -43,9 +43,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * (time limit) or dies (crash, uncatchable error) the parent still knows which graded tests finished,
  * which one was running, and which never started.
  *
- * <p>Why this file lives outside {@code src/main/java}: it needs the JUnit Platform launcher API, which
- * the core module does not depend on (yet); {@link BatchGrade} compiles it together with the graders,
- * whose classpath carries JUnit.
+ * <p>It needs the JUnit Platform launcher API: an optional dependency of the core, so the grading
+ * classpath must carry it (the labs' test classpath does). The grading engine's {@code GradingListener}
+ * is active in the same JVM (service-loaded) and writes its report to {@code -Dgrading.reportDir}, from
+ * which {@link SubmissionGrader} takes the texts tests attach with {@code Grading.note}.
  *
  * <p>Log lines (tab-separated, fields escaped by {@link #escape}, each followed by an HMAC field):
  * <pre>
