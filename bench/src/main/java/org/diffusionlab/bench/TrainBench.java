@@ -1,0 +1,5 @@
+package org.diffusionlab.bench;
+
+public final class TrainBench {
+    public static void main(String[] args) {}
+}
