@@ -1,15 +1,17 @@
 package org.diffusionlab.train.fast;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
- * A tiny fork-join for training steps: {@link #run} executes task(0..tasks−1) with a fixed
- * assignment (thread w runs tasks w, w + threads, …) and returns when all are done. The caller's
- * thread is worker 0. Idle workers spin briefly, then yield: a step lasts about a millisecond, too
- * short to pay for parking and waking a thread twice per step.
+ * A tiny fork-join for training steps: {@link #run} executes task(0..tasks−1) on the caller's
+ * thread and the pool's workers and returns when all are done. Tasks are claimed one at a time
+ * from a shared counter, so when the machine is busy and a worker is descheduled, the threads
+ * that do run take over its share instead of waiting for it. Idle workers spin briefly, then
+ * yield: a step lasts about a millisecond, too short to park and wake threads twice per step.
  *
- * <p>Which thread runs a task never changes a result: tasks write only to memory they own.
+ * <p>Which thread runs a task never changes a result: a task writes only to memory it owns.
  */
 final class StepPool implements AutoCloseable {
 
@@ -17,12 +19,14 @@ final class StepPool implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile long generation;
+    /** (round &lt;&lt; 32) | index of the next unclaimed task of that round. */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile boolean closed;
     private volatile Throwable failure;
-    private IntConsumer task;   // published by the volatile write of generation
+    private IntConsumer task;  // published by the volatile write of ticket
     private int tasks;
+    private long round;
 
     StepPool(int threads) {
         if (threads < 1) {
@@ -31,27 +35,23 @@ final class StepPool implements AutoCloseable {
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int w = 1; w < threads; w++) {
-            int id = w;
-            Thread thread = new Thread(() -> workLoop(id), "fast-trainer-" + w);
+            Thread thread = new Thread(this::workLoop, "fast-trainer-" + w);
             thread.setDaemon(true);
             workers[w - 1] = thread;
             thread.start();
         }
     }
 
-    int threads() {
-        return threads;
-    }
-
     /** Runs task(i) for every i in [0, tasks) and waits for all of them. */
     void run(int tasks, IntConsumer task) {
         this.task = task;
         this.tasks = tasks;
-        pending.set(threads - 1);
-        generation++;
-        runShare(0);
+        done.set(0);
+        round++;
+        ticket.set(round << 32);
+        work(round);
         int spins = 0;
-        while (pending.get() != 0) {
+        while (done.get() < tasks) {
             spins = idle(spins);
         }
         Throwable t = failure;
@@ -63,25 +63,32 @@ final class StepPool implements AutoCloseable {
         }
     }
 
-    private void runShare(int worker) {
-        for (int i = worker; i < tasks; i += threads) task.accept(i);
-    }
-
-    private void workLoop(int worker) {
-        long seen = 0;
+    /** Claims and runs tasks of round {@code r} until none is left. */
+    private void work(long r) {
         while (true) {
-            int spins = 0;
-            while (generation == seen && !closed) {
-                spins = idle(spins);
-            }
-            if (closed) return;
-            seen = generation;
+            long current = ticket.get();
+            if (current >>> 32 != r || (int) current >= tasks) return;
+            if (!ticket.compareAndSet(current, current + 1)) continue;
             try {
-                runShare(worker);
+                task.accept((int) current);
             } catch (Throwable t) {
                 failure = t;
             }
-            pending.decrementAndGet();
+            done.incrementAndGet();
+        }
+    }
+
+    private void workLoop() {
+        long seen = 0;
+        while (true) {
+            int spins = 0;
+            long r;
+            while ((r = ticket.get() >>> 32) == seen && !closed) {
+                spins = idle(spins);
+            }
+            if (closed) return;
+            seen = r;
+            work(r);
         }
     }
 
