@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * and the ratios NumPy/Java are taken within each round.
  *
  * <pre>
- * usage: TrainBench [--steps 8000] [--rounds 3] [--threads 2] [--python python3] [--bench-dir bench]
+ * usage: TrainBench [--steps 8000] [--rounds 3] [--threads 2] [--numpy-threads 2,1] [--python python3] [--bench-dir bench]
  * </pre>
  */
 public final class TrainBench {
@@ -31,6 +31,7 @@ public final class TrainBench {
     public static void main(String[] args) throws Exception {
         int steps = 8000, rounds = 3, threads = 2;
         String python = "python3";
+        String numpyThreads = "2,1";
         Path benchDir = Path.of("bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -38,9 +39,10 @@ public final class TrainBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--python" -> python = args[++i];
+                case "--numpy-threads" -> numpyThreads = args[++i];
                 case "--bench-dir" -> benchDir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --steps N --rounds R --threads K --python CMD --bench-dir DIR)");
+                        + " (options: --steps N --rounds R --threads K --numpy-threads 2,1 --python CMD --bench-dir DIR)");
             }
         }
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -54,10 +56,10 @@ public final class TrainBench {
                 "--steps", "" + steps, "--threads", "" + threads), Map.of(), Map.of()));
         String steps$ = "" + steps;
         if (works(python, "import numpy")) {
-            runs.add(new Run("numpy 2T", List.of(python, script.toString(), "--steps", steps$),
-                    Map.of("OPENBLAS_NUM_THREADS", "2"), unsetBlas));
-            runs.add(new Run("numpy 1T", List.of(python, script.toString(), "--steps", steps$),
-                    Map.of("OPENBLAS_NUM_THREADS", "1"), unsetBlas));
+            for (String k : numpyThreads.split(",")) {
+                runs.add(new Run("numpy " + k.trim() + "T", List.of(python, script.toString(), "--steps", steps$),
+                        Map.of("OPENBLAS_NUM_THREADS", k.trim()), unsetBlas));
+            }
         } else {
             System.out.println("NumPy skipped: '" + python + " -c \"import numpy\"' failed (install python3 with numpy to compare).");
         }

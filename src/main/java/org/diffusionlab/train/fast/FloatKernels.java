@@ -83,6 +83,9 @@ public final class FloatKernels {
      * increasing order to {@code active}. A NaN stays NaN and counts as active, so it reaches the
      * loss (and the divergence check) exactly as in the reference {@code Mlp}.
      *
+     * <p>Branch-free: about half the units are active, so a branch would mispredict half the time.
+     * (Splitting the running count into four independent chains measured slower here.)
+     *
      * @param active length ≥ len
      * @return how many indices were written (the active units; ReLU's derivative is 1 exactly there)
      */
@@ -92,7 +95,7 @@ public final class FloatKernels {
             float v = z[k];
             boolean on = !(v <= 0);
             active[count] = k;
-            count += on ? 1 : 0; // branch-free: about half the units are active, a branch would mispredict
+            count += on ? 1 : 0;
             z[k] = on ? v : 0f;
         }
         return count;

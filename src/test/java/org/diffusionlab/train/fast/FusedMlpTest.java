@@ -150,15 +150,29 @@ class FusedMlpTest {
     }
 
     @Test
-    @DisplayName("ReLU compaction lists exactly the positive entries, and zeroes the others")
+    @DisplayName("ReLU compaction lists exactly the positive entries in order, and zeroes the others, for every length 0..40")
     void reluCompactListsActiveUnits() {
-        float[] z = {0.5f, -1f, 0f, 2f, -0f, Float.MIN_VALUE, -3f};
-        int[] active = new int[z.length];
-        int count = FloatKernels.reluCompact(z, active, z.length);
-        assertEquals(3, count);
-        assertEquals(List.of(0, 3, 5), List.of(active[0], active[1], active[2]));
-        assertEquals(List.of(0.5f, 0f, 0f, 2f, 0f, Float.MIN_VALUE, 0f),
-                List.of(z[0], z[1], z[2], z[3], z[4], z[5], z[6]));
+        SplittableRandom rng = new SplittableRandom(4);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int len = 0; len <= 40; len++) {
+            float[] z = new float[len];
+            for (int k = 0; k < len; k++) z[k] = k % 5 == 4 ? special[k % 4] : (float) rng.nextGaussian();
+            float[] before = z.clone();
+            int[] active = new int[len];
+            int count = FloatKernels.reluCompact(z, active, len);
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int k = 0; k < len; k++) {
+                if (before[k] > 0) expected.add(k);
+                assertEquals(before[k] > 0 ? before[k] : 0f, z[k], 0f, "len " + len + ", z[" + k + "]");
+            }
+            List<Integer> actual = new java.util.ArrayList<>();
+            for (int q = 0; q < count; q++) actual.add(active[q]);
+            assertEquals(expected, actual, "len " + len);
+        }
+        float[] nan = {Float.NaN, -1f, 1f, 0f};
+        int[] active = new int[4];
+        assertEquals(2, FloatKernels.reluCompact(nan, active, 4), "NaN counts as active");
+        assertTrue(Float.isNaN(nan[0]), "NaN stays NaN");
     }
 
     @Test
