@@ -129,6 +129,16 @@ public final class TrainBench {
         if (anyNumpy) {
             System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f   (goal: >= 2)%n", "best numpy / " + javaName, min(best), median(best), max(best));
         }
+        System.out.println("ratio of process CPU seconds other/java (all threads, incl. JIT/GC and spin-waits; less sensitive to load):");
+        for (var e : results.entrySet()) {
+            if (e.getKey().equals(javaName)) continue;
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = Double.parseDouble(e.getValue().get(r).getOrDefault("process_cpu_seconds", "NaN"))
+                        / Double.parseDouble(javaRuns.get(r).getOrDefault("process_cpu_seconds", "NaN"));
+            }
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio));
+        }
         double javaTotal = median(javaRuns.stream().mapToDouble(r -> Double.parseDouble(r.get("seconds"))).toArray());
         double heap = max(javaRuns, "peak_heap_mb");
         System.out.printf(Locale.ROOT, "budgets: Java training %.1f s for %d steps (main job <= 60 s); peak heap %.0f MB (<= 256 MB, run with -Xmx256m)%n",

@@ -58,21 +58,23 @@ public final class TrainOnce {
                 }
             };
         }
-        long cpuStart = threadsBean.getCurrentThreadCpuTime();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = threadsBean.getCurrentThreadCpuTime(), processCpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         double[] losses = trainer.equals("fast")
                 ? FastTrainer.train(mlp, data, schedule, config, rng, monitor, threads)
                 : Trainer.train(mlp, data, schedule, config, rng, monitor);
         double seconds = (System.nanoTime() - start) / 1e9;
         double mainCpuSeconds = (threadsBean.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double processCpuSeconds = (os.getProcessCpuTime() - processCpuStart) / 1e9;
         long peakHeap = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) peakHeap += pool.getPeakUsage().getUsed();
         }
         System.out.println(String.format(Locale.ROOT,
-                "{\"backend\": \"java-%s\", \"steps\": %d, \"seconds\": %.4f, \"ms_per_step\": %.4f, \"main_thread_cpu_seconds\": %.4f, "
+                "{\"backend\": \"java-%s\", \"steps\": %d, \"seconds\": %.4f, \"ms_per_step\": %.4f, \"main_thread_cpu_seconds\": %.4f, \"process_cpu_seconds\": %.4f, "
                         + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"final_smoothed_loss\": %.6f}",
-                trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
+                trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, processCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
                 losses[losses.length - 1]));
     }
 
