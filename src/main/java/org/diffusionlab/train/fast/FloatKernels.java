@@ -83,20 +83,23 @@ public final class FloatKernels {
      * increasing order to {@code active}. A NaN stays NaN and counts as active, so it reaches the
      * loss (and the divergence check) exactly as in the reference {@code Mlp}.
      *
-     * <p>Branch-free: about half the units are active, so a branch would mispredict half the time.
-     * (Splitting the running count into four independent chains measured slower here.)
+     * <p>Two passes, both free of branches: about half the units are active, so a branch would
+     * mispredict half the time, and C2 compiles a float {@code ?:} to a branch. The ReLU is
+     * {@link Math#max} (vectorized); the list then counts z[k] ≠ +0 from its bits:
+     * {@code (b | −b) >>> 31} is 1 for any b ≠ 0 and 0 for b = 0.
      *
      * @param active length ≥ len
      * @return how many indices were written (the active units; ReLU's derivative is 1 exactly there)
      */
     public static int reluCompact(float[] z, int[] active, int len) {
+        for (int k = 0; k < len; k++) {
+            z[k] = Math.max(z[k], 0f);  // max(−0, +0) = +0 and max(NaN, 0) = NaN, as Mlp.relu
+        }
         int count = 0;
         for (int k = 0; k < len; k++) {
-            float v = z[k];
-            boolean on = !(v <= 0);
+            int bits = Float.floatToRawIntBits(z[k]);
             active[count] = k;
-            count += on ? 1 : 0;
-            z[k] = on ? v : 0f;
+            count += (bits | -bits) >>> 31;
         }
         return count;
     }

@@ -119,7 +119,7 @@ public final class FusedMlp {
     static final class Scratch {
         /** The block's input rows; the caller fills x[r] for r &lt; rows. */
         final float[][] x;
-        final float[] h1, dh1, ones;
+        final float[] h1, dh1, ones, rowGrad;
         final int[] active1, active2, allInputs, allRows, rowCount;
         final float[][] h2, dz2, dz1;  // BLOCK × H, one row per block row
         final float[][] outGrad, xt;   // out × BLOCK (G) and in × BLOCK (x), by column
@@ -131,6 +131,7 @@ public final class FusedMlp {
             x = new float[BLOCK][net.in];
             h1 = new float[H];
             dh1 = new float[H];
+            rowGrad = new float[net.out];
             ones = new float[BLOCK];
             Arrays.fill(ones, 1f);
             active1 = new int[H];
@@ -192,14 +193,14 @@ public final class FusedMlp {
                 for (int q = 0; q < n2; q++) y += h2[a2[q]] * w[a2[q]];
                 float diff = y - target[targetOff + r * out + o];
                 g.squaredError += (double) diff * diff;
-                s.outGrad[o][r] = scale * diff;
+                s.outGrad[o][r] = s.rowGrad[o] = scale * diff;
             }
             // dz2 = (G·W3ᵀ) ⊙ [z2 > 0], non-zero on A2 only
             Arrays.fill(dz2, 0f);
             for (int q = 0; q < n2; q++) {
                 int j = a2[q];
                 float v = 0;
-                for (int o = 0; o < out; o++) v += s.outGrad[o][r] * w3t[o][j];
+                for (int o = 0; o < out; o++) v += s.rowGrad[o] * w3t[o][j];
                 dz2[j] = v;
             }
             // dh1 = dz2·W2ᵀ from A2 only; dz1 = dh1 on A1, 0 elsewhere; remember h1 on A1 for dW2
