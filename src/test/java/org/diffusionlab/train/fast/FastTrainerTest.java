@@ -125,6 +125,13 @@ class FastTrainerTest {
     }
 
     @Test
+    @DisplayName("the default thread count is between 1 and the chunk count")
+    void defaultThreadsIsValid() {
+        int threads = FastTrainer.defaultThreads();
+        assertTrue(threads >= 1 && threads <= FastTrainer.CHUNKS, "defaultThreads() = " + threads);
+    }
+
+    @Test
     @DisplayName("bad arguments are rejected with the parameter's name")
     void rejectsBadArguments() {
         Mlp mlp = labMlp(8, 1);
