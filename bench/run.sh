@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the benchmark jar and runs the side-by-side training benchmark (Java fast trainer vs
+# NumPy, and PyTorch when importable). Options go to TrainBench: --steps N (default 8000),
+# --rounds R (default 3), --threads K (default 2), --python CMD (default python3).
+#   bench/run.sh                      # the full recipe, 3 interleaved rounds
+#   bench/run.sh --steps 500 --rounds 2
+#   bench/run.sh jmh [JMH options]    # the kernel microbenchmarks instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -o -f bench/pom.xml package -DskipTests 2>/dev/null || mvn -q -f bench/pom.xml package -DskipTests
+if [[ "${1:-}" == "jmh" ]]; then
+  shift
+  exec java -jar bench/target/benchmarks.jar "$@"
+fi
+exec java -cp bench/target/benchmarks.jar org.diffusionlab.bench.TrainBench --bench-dir bench "$@"

@@ -1,0 +1,203 @@
+package org.diffusionlab.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Side-by-side benchmark of the lab's training recipe: the Java fast trainer against the NumPy
+ * reference ({@code bench/numpy_reference.py}, OpenBLAS with its default 2 threads and with 1) and
+ * PyTorch when importable. Every run is a fresh process; the runs of a round are interleaved (and
+ * their order rotated from round to round) so that load from other processes hits all of them,
+ * and the ratios NumPy/Java are taken within each round.
+ *
+ * <pre>
+ * usage: TrainBench [--steps 8000] [--rounds 3] [--threads 2] [--numpy-threads 2,1] [--python python3] [--bench-dir bench]
+ * </pre>
+ */
+public final class TrainBench {
+
+    private record Run(String name, List<String> command, Map<String, String> env, Map<String, String> unset) {}
+
+    public static void main(String[] args) throws Exception {
+        int steps = 8000, rounds = 3, threads = 2;
+        String python = "python3";
+        String numpyThreads = "2,1";
+        Path benchDir = Path.of("bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--python" -> python = args[++i];
+                case "--numpy-threads" -> numpyThreads = args[++i];
+                case "--bench-dir" -> benchDir = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (options: --steps N --rounds R --threads K --numpy-threads 2,1 --python CMD --bench-dir DIR)");
+            }
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        Path script = benchDir.resolve("numpy_reference.py");
+        // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine and slow OpenBLAS down:
+        // unset for the NumPy runs only.
+        Map<String, String> unsetBlas = Map.of("OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
+        List<Run> runs = new ArrayList<>();
+        runs.add(new Run("java-fast " + threads + "T", List.of(java, "-Xmx256m", "-cp", classpath, TrainOnce.class.getName(),
+                "--steps", "" + steps, "--threads", "" + threads), Map.of(), Map.of()));
+        String steps$ = "" + steps;
+        if (works(python, "import numpy")) {
+            for (String k : numpyThreads.split(",")) {
+                runs.add(new Run("numpy " + k.trim() + "T", List.of(python, script.toString(), "--steps", steps$),
+                        Map.of("OPENBLAS_NUM_THREADS", k.trim()), unsetBlas));
+            }
+        } else {
+            System.out.println("NumPy skipped: '" + python + " -c \"import numpy\"' failed (install python3 with numpy to compare).");
+        }
+        String torchPython = works(python, "import torch") ? python : works("/usr/bin/python3", "import torch") ? "/usr/bin/python3" : null;
+        if (torchPython != null) {
+            runs.add(new Run("torch " + threads + "T", List.of(torchPython, script.toString(), "--backend", "torch", "--steps", steps$,
+                    "--threads", "" + threads), Map.of(), Map.of()));
+        } else {
+            System.out.println("PyTorch skipped: 'import torch' failed for " + python + " and /usr/bin/python3.");
+        }
+
+        System.out.printf(Locale.ROOT, "recipe: 1500 points, T=100, MLP 3-128-128-2, %d full-batch steps, lr 2e-3, momentum 0.999; %d rounds%n",
+                steps, rounds);
+        System.out.println("load average before: " + loadAverage());
+        Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
+        for (Run run : runs) results.put(run.name(), new ArrayList<>());
+        for (int round = 0; round < rounds; round++) {
+            for (int j = 0; j < runs.size(); j++) {
+                Run run = runs.get((j + round) % runs.size());
+                Map<String, String> result = execute(run);
+                results.get(run.name()).add(result);
+                System.out.printf(Locale.ROOT, "round %d  %-12s %8.3f s  %s%n", round + 1, run.name(),
+                        Double.parseDouble(result.get("seconds")), result.getOrDefault("_line", ""));
+            }
+        }
+        System.out.println("load average after: " + loadAverage());
+        printTable(results, rounds, steps);
+    }
+
+    private static void printTable(Map<String, List<Map<String, String>>> results, int rounds, int steps) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-12s | %-26s | %-9s | %-10s | %s%n", "backend", "ms/step min / median / max",
+                "total s", "peak MB", "detail");
+        System.out.println("-".repeat(100));
+        for (var e : results.entrySet()) {
+            double[] ms = e.getValue().stream().mapToDouble(r -> Double.parseDouble(r.get("ms_per_step"))).toArray();
+            double[] total = e.getValue().stream().mapToDouble(r -> Double.parseDouble(r.get("seconds"))).toArray();
+            Map<String, String> last = e.getValue().get(e.getValue().size() - 1);
+            String memory = last.containsKey("peak_heap_mb")
+                    ? String.format(Locale.ROOT, "heap %.0f", max(e.getValue(), "peak_heap_mb"))
+                    : String.format(Locale.ROOT, "rss %.0f", max(e.getValue(), "peak_rss_mb"));
+            String detail = last.containsKey("kernel") ? "OpenBLAS/cpu kernel " + last.get("kernel") + ", threads " + last.get("threads")
+                    : String.format(Locale.ROOT, "rss %.0f MB, threads %s", max(e.getValue(), "peak_rss_mb"), last.get("threads"));
+            System.out.printf(Locale.ROOT, "%-12s | %7.3f / %7.3f / %7.3f | %9.2f | %-10s | %s%n", e.getKey(),
+                    min(ms), median(ms), max(ms), median(total), memory, detail);
+        }
+        String javaName = results.keySet().iterator().next();
+        List<Map<String, String>> javaRuns = results.get(javaName);
+        System.out.println();
+        System.out.println("ratio other/java within each round (>1: Java faster), min / median / max over " + rounds + " rounds:");
+        double[] best = new double[rounds];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        boolean anyNumpy = false;
+        for (var e : results.entrySet()) {
+            if (e.getKey().equals(javaName)) continue;
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                double other = Double.parseDouble(e.getValue().get(r).get("seconds"));
+                ratio[r] = other / Double.parseDouble(javaRuns.get(r).get("seconds"));
+                if (e.getKey().startsWith("numpy")) {
+                    best[r] = Math.min(best[r], ratio[r]);
+                    anyNumpy = true;
+                }
+            }
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio));
+        }
+        if (anyNumpy) {
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f   (goal: >= 2)%n", "best numpy / " + javaName, min(best), median(best), max(best));
+        }
+        System.out.println("ratio of process CPU seconds other/java (all threads, incl. JIT/GC and spin-waits; less sensitive to load):");
+        for (var e : results.entrySet()) {
+            if (e.getKey().equals(javaName)) continue;
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = Double.parseDouble(e.getValue().get(r).getOrDefault("process_cpu_seconds", "NaN"))
+                        / Double.parseDouble(javaRuns.get(r).getOrDefault("process_cpu_seconds", "NaN"));
+            }
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio));
+        }
+        double javaTotal = median(javaRuns.stream().mapToDouble(r -> Double.parseDouble(r.get("seconds"))).toArray());
+        double heap = max(javaRuns, "peak_heap_mb");
+        System.out.printf(Locale.ROOT, "budgets: Java training %.1f s for %d steps (main job <= 60 s); peak heap %.0f MB (<= 256 MB, run with -Xmx256m)%n",
+                javaTotal, steps, heap);
+    }
+
+    private static Map<String, String> execute(Run run) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(run.command());
+        run.unset().keySet().forEach(pb.environment()::remove);
+        pb.environment().putAll(run.env());
+        pb.redirectErrorStream(false);
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        if (code != 0 || json == null) {
+            throw new IllegalStateException(run.name() + " failed (exit " + code + "): " + out);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("\"(\\w+)\": (\"[^\"]*\"|[^,}]+)").matcher(json);
+        while (m.find()) fields.put(m.group(1), m.group(2).replace("\"", "").trim());
+        fields.put("_line", json);
+        return fields;
+    }
+
+    private static boolean works(String python, String code) {
+        try {
+            Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim() + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static double max(List<Map<String, String>> runs, String key) {
+        return runs.stream().mapToDouble(r -> Double.parseDouble(r.getOrDefault(key, "NaN"))).max().orElse(Double.NaN);
+    }
+
+    private static double min(double[] a) {
+        return Arrays.stream(a).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] a) {
+        return Arrays.stream(a).max().orElse(Double.NaN);
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,94 @@
+package org.diffusionlab.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.diffusionlab.data.Datasets;
+import org.diffusionlab.model.Mlp;
+import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.TrainConfig;
+import org.diffusionlab.train.Trainer;
+import org.diffusionlab.train.TrainingMonitor;
+import org.diffusionlab.train.fast.FastTrainer;
+import org.ejml.simple.SimpleMatrix;
+
+/**
+ * One training run of the lab's recipe in this JVM, timed; prints one JSON line like
+ * {@code numpy_reference.py}. Usage: {@code TrainOnce [--steps N] [--threads K] [--trainer fast|reference]
+ * [--seed S] [--progress EVERY]}.
+ */
+public final class TrainOnce {
+
+    public static void main(String[] args) throws Exception {
+        int steps = 8000, threads = FastTrainer.defaultThreads();
+        long seed = 42;
+        String trainer = "fast";
+        int progress = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--trainer" -> trainer = args[++i];
+                case "--progress" -> progress = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        SimpleMatrix data = Datasets.makeSpiral(1500, 0.02, rng);
+        NoiseSchedule schedule = NoiseSchedule.linearBetaSchedule(100, 1e-4, 5e-3);
+        Mlp mlp = Mlp.init(128, rng);
+        TrainConfig config = TrainConfig.notebook().withSteps(steps);
+        var threadsBean = ManagementFactory.getThreadMXBean();
+        TrainingMonitor monitor = TrainingMonitor.NONE;
+        if (progress > 0) {
+            int every = progress;
+            long[] last = {System.nanoTime(), threadsBean.getCurrentThreadCpuTime()};
+            monitor = (step, loss, smoothed) -> {
+                if (step % every == 0) {
+                    long now = System.nanoTime(), cpu = threadsBean.getCurrentThreadCpuTime();
+                    System.err.printf(Locale.ROOT, "step %d: %.3f ms/step wall, %.3f ms/step main-thread cpu, smoothed loss %.4f%n",
+                            step, (now - last[0]) / 1e6 / every, (cpu - last[1]) / 1e6 / every, smoothed);
+                    last[0] = now;
+                    last[1] = cpu;
+                }
+            };
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = threadsBean.getCurrentThreadCpuTime(), processCpuStart = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        double[] losses = trainer.equals("fast")
+                ? FastTrainer.train(mlp, data, schedule, config, rng, monitor, threads)
+                : Trainer.train(mlp, data, schedule, config, rng, monitor);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double mainCpuSeconds = (threadsBean.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double processCpuSeconds = (os.getProcessCpuTime() - processCpuStart) / 1e9;
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) peakHeap += pool.getPeakUsage().getUsed();
+        }
+        System.out.println(String.format(Locale.ROOT,
+                "{\"backend\": \"java-%s\", \"steps\": %d, \"seconds\": %.4f, \"ms_per_step\": %.4f, \"main_thread_cpu_seconds\": %.4f, \"process_cpu_seconds\": %.4f, "
+                        + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"final_smoothed_loss\": %.6f}",
+                trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, processCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
+                losses[losses.length - 1]));
+    }
+
+    /** VmHWM of /proc/self/status (Linux), or -1. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux: no RSS figure
+        }
+        return -1;
+    }
+}

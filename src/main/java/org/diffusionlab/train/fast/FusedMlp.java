@@ -1,0 +1,260 @@
+package org.diffusionlab.train.fast;
+
+import java.util.Arrays;
+import org.diffusionlab.model.Mlp;
+import org.ejml.simple.SimpleMatrix;
+
+/**
+ * The parameters of an {@link Mlp} in float, laid out for the fast trainer, and its fused
+ * forward + backward pass over a block of rows. It computes the same quantities as
+ * {@link Mlp#forward}, {@link org.diffusionlab.model.Losses#mse} and {@link Mlp#backward} (see
+ * their equations), in float instead of double; {@code FusedMlpTest} checks it against them and
+ * against finite differences.
+ *
+ * <p>Matrices are arrays of rows ({@link FloatKernels} explains why): W1 {@code in × H}, W2
+ * {@code H × H} and its transpose W2ᵀ, and W3 stored transposed as W3ᵀ, {@code out × H}. For each
+ * row (input x, target ε), with A1, A2 the active ReLU units of the two hidden layers:
+ * <pre>
+ *   z1 = b1 + Σ_c x_c · W1[c]              h1 = relu(z1), A1 = {k : z1_k &gt; 0}
+ *   z2 = b2 + Σ_{k∈A1} h1_k · W2[k]         h2 = relu(z2), A2 = {j : z2_j &gt; 0}
+ *   out_o = b3_o + h2 · W3ᵀ[o]              G = scale · (out − ε)    (scale = 2/n: Losses.mse)
+ *   dz2_j = Σ_o G_o · W3ᵀ[o][j] for j∈A2, else 0
+ *   dh1 = Σ_{j∈A2} dz2_j · W2ᵀ[j]           dz1_k = dh1_k for k∈A1, else 0
+ * </pre>
+ * and then, summed over the rows r of the block (four rows per pass):
+ * <pre>
+ *   dW3ᵀ[o] += Σ_r G_ro · h2_r    db3 += Σ_r G_r    db2 += Σ_r dz2_r    db1 += Σ_r dz1_r
+ *   dW1[c] += Σ_r x_rc · dz1_r    dW2[k] += Σ_{r : h1_rk ≠ 0} h1_rk · dz2_r
+ * </pre>
+ * Skipping inactive units (about half of them) halves the work of the three {@code H × H}
+ * products and changes no result: the skipped terms are exactly zero.
+ */
+public final class FusedMlp {
+
+    /** Rows per block of {@link #accumulateBlock}. */
+    public static final int BLOCK = 64;
+
+    final int in, hidden, out;
+    final float[][] w1, w2, w2t, w3t;
+    final float[] b1, b2, b3;
+
+    private FusedMlp(int in, int hidden, int out) {
+        this.in = in;
+        this.hidden = hidden;
+        this.out = out;
+        w1 = new float[in][hidden];
+        b1 = new float[hidden];
+        w2 = new float[hidden][hidden];
+        w2t = new float[hidden][hidden];
+        b2 = new float[hidden];
+        w3t = new float[out][hidden];
+        b3 = new float[out];
+    }
+
+    /** A float copy of {@code mlp}'s parameters (each value rounded to the nearest float). */
+    public static FusedMlp from(Mlp mlp) {
+        var p = mlp.parameters();
+        FusedMlp f = new FusedMlp(mlp.inputDim(), mlp.hiddenDim(), mlp.dataDim());
+        copy(p.get(0), f.w1);
+        copy(p.get(1), f.b1);
+        copy(p.get(2), f.w2);
+        copy(p.get(3), f.b2);
+        double[] w3 = p.get(4).getDDRM().data; // hidden × out, row-major
+        for (int j = 0; j < f.hidden; j++) {
+            for (int o = 0; o < f.out; o++) f.w3t[o][j] = (float) w3[j * f.out + o];
+        }
+        copy(p.get(5), f.b3);
+        for (int k = 0; k < f.hidden; k++) {
+            for (int j = 0; j < f.hidden; j++) f.w2t[j][k] = f.w2[k][j];
+        }
+        return f;
+    }
+
+    /** A network of the same shape with every parameter 0 (used for momentum velocities). */
+    static FusedMlp zerosLike(FusedMlp net) {
+        return new FusedMlp(net.in, net.hidden, net.out);
+    }
+
+    /** Writes these parameters into {@code mlp}'s live matrices (float widened to double). */
+    public void writeTo(Mlp mlp) {
+        var p = mlp.parameters();
+        paste(w1, p.get(0));
+        paste(b1, p.get(1));
+        paste(w2, p.get(2));
+        paste(b2, p.get(3));
+        double[] w3 = p.get(4).getDDRM().data;
+        for (int j = 0; j < hidden; j++) {
+            for (int o = 0; o < out; o++) w3[j * out + o] = w3t[o][j];
+        }
+        paste(b3, p.get(5));
+    }
+
+    /** Gradient sums over some rows, in the layouts of the parameters, plus Σ (out − ε)². */
+    public static final class Gradients {
+        final float[][] w1, w2, w3t;
+        final float[] b1, b2, b3;
+        double squaredError;
+
+        Gradients(FusedMlp net) {
+            w1 = new float[net.in][net.hidden];
+            b1 = new float[net.hidden];
+            w2 = new float[net.hidden][net.hidden];
+            b2 = new float[net.hidden];
+            w3t = new float[net.out][net.hidden];
+            b3 = new float[net.out];
+        }
+
+        void clear() {
+            for (float[] row : w1) Arrays.fill(row, 0f);
+            for (float[] row : w2) Arrays.fill(row, 0f);
+            for (float[] row : w3t) Arrays.fill(row, 0f);
+            Arrays.fill(b1, 0f);
+            Arrays.fill(b2, 0f);
+            Arrays.fill(b3, 0f);
+            squaredError = 0;
+        }
+    }
+
+    /** Working memory for one block (one per chunk, so chunks can run on different threads). */
+    static final class Scratch {
+        /** The block's input rows; the caller fills x[r] for r &lt; rows. */
+        final float[][] x;
+        final float[] h1, dh1, ones, rowGrad;
+        final int[] active1, active2, allInputs, allRows, rowCount;
+        final float[][] h2, dz2, dz1;  // BLOCK × H, one row per block row
+        final float[][] outGrad, xt;   // out × BLOCK (G) and in × BLOCK (x), by column
+        final float[][] h1t;           // H × BLOCK: h1 transposed, valid where listed in rowsOf
+        final int[][] rowsOf;          // rowsOf[k][0 .. rowCount[k]): the rows where unit k of layer 1 was active
+
+        Scratch(FusedMlp net) {
+            int H = net.hidden;
+            x = new float[BLOCK][net.in];
+            h1 = new float[H];
+            dh1 = new float[H];
+            rowGrad = new float[net.out];
+            ones = new float[BLOCK];
+            Arrays.fill(ones, 1f);
+            active1 = new int[H];
+            active2 = new int[H];
+            allInputs = identity(net.in);
+            allRows = identity(BLOCK);
+            rowCount = new int[H];
+            h2 = new float[BLOCK][H];
+            dz2 = new float[BLOCK][H];
+            dz1 = new float[BLOCK][H];
+            outGrad = new float[net.out][BLOCK];
+            xt = new float[net.in][BLOCK];
+            h1t = new float[H][BLOCK];
+            rowsOf = new int[H][BLOCK];
+        }
+
+        private static int[] identity(int n) {
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) a[i] = i;
+            return a;
+        }
+    }
+
+    Gradients newGradients() {
+        return new Gradients(this);
+    }
+
+    Scratch newScratch() {
+        return new Scratch(this);
+    }
+
+    /**
+     * Forward and backward pass of {@code rows} input rows {@code s.x[0..rows)} (equations in the
+     * class comment), adding their gradients and squared errors to {@code g}.
+     *
+     * @param rows 1..{@link #BLOCK}
+     * @param target ε of row r at {@code target[targetOff + r·out ..)}
+     * @param scale G = scale · (out − ε); 2/n for the lab's loss
+     */
+    void accumulateBlock(Scratch s, int rows, float[] target, int targetOff, float scale, Gradients g) {
+        final int H = hidden;
+        float[] dh1 = s.dh1;
+        int[] a1 = s.active1, a2 = s.active2, rowCount = s.rowCount;
+        Arrays.fill(rowCount, 0);
+        for (int r = 0; r < rows; r++) {
+            float[] x = s.x[r], h1 = s.h1, h2 = s.h2[r], dz2 = s.dz2[r], dz1 = s.dz1[r];
+            // forward: layer 1, ReLU
+            System.arraycopy(b1, 0, h1, 0, H);
+            FloatKernels.addRowCombination(h1, w1, x, s.allInputs, in, H);
+            int n1 = FloatKernels.reluCompact(h1, a1, H);
+            // layer 2 from the active units of layer 1 only, ReLU
+            System.arraycopy(b2, 0, h2, 0, H);
+            FloatKernels.addRowCombination(h2, w2, h1, a1, n1, H);
+            int n2 = FloatKernels.reluCompact(h2, a2, H);
+            // output layer (from A2 only) and the loss gradient G
+            for (int o = 0; o < out; o++) {
+                float[] w = w3t[o];
+                float y = b3[o];
+                for (int q = 0; q < n2; q++) y += h2[a2[q]] * w[a2[q]];
+                float diff = y - target[targetOff + r * out + o];
+                g.squaredError += (double) diff * diff;
+                s.outGrad[o][r] = s.rowGrad[o] = scale * diff;
+            }
+            // dz2 = (G·W3ᵀ) ⊙ [z2 > 0], non-zero on A2 only
+            Arrays.fill(dz2, 0f);
+            for (int q = 0; q < n2; q++) {
+                int j = a2[q];
+                float v = 0;
+                for (int o = 0; o < out; o++) v += s.rowGrad[o] * w3t[o][j];
+                dz2[j] = v;
+            }
+            // dh1 = dz2·W2ᵀ from A2 only; dz1 = dh1 on A1, 0 elsewhere; remember h1 on A1 for dW2
+            Arrays.fill(dh1, 0f);
+            FloatKernels.addRowCombination(dh1, w2t, dz2, a2, n2, H);
+            Arrays.fill(dz1, 0f);
+            for (int q = 0; q < n1; q++) {
+                int k = a1[q];
+                dz1[k] = dh1[k];
+                s.h1t[k][r] = h1[k];
+                s.rowsOf[k][rowCount[k]++] = r;
+            }
+            for (int c = 0; c < in; c++) s.xt[c][r] = x[c];
+        }
+        // sums over the block's rows, four rows per pass
+        int[] all = s.allRows;
+        for (int o = 0; o < out; o++) {
+            FloatKernels.addRowCombination(g.w3t[o], s.h2, s.outGrad[o], all, rows, H);  // dW3ᵀ[o] = Σ_r G_ro·h2_r
+            for (int r = 0; r < rows; r++) g.b3[o] += s.outGrad[o][r];
+        }
+        FloatKernels.addRowCombination(g.b2, s.dz2, s.ones, all, rows, H);
+        FloatKernels.addRowCombination(g.b1, s.dz1, s.ones, all, rows, H);
+        for (int c = 0; c < in; c++) {
+            FloatKernels.addRowCombination(g.w1[c], s.dz1, s.xt[c], all, rows, H);      // dW1[c] = Σ_r x_rc·dz1_r
+        }
+        // dW2 = h1ᵀ·dz2: row k sums the dz2 rows of the rows where unit k was active
+        for (int k = 0; k < H; k++) {
+            FloatKernels.addRowCombination(g.w2[k], s.dz2, s.h1t[k], s.rowsOf[k], rowCount[k], H);
+        }
+    }
+
+    private static void copy(SimpleMatrix m, float[][] dst) {
+        double[] src = m.getDDRM().data;
+        int cols = m.getNumCols();
+        for (int i = 0; i < dst.length; i++) {
+            for (int j = 0; j < cols; j++) dst[i][j] = (float) src[i * cols + j];
+        }
+    }
+
+    private static void copy(SimpleMatrix m, float[] dst) {
+        double[] src = m.getDDRM().data;
+        for (int i = 0; i < dst.length; i++) dst[i] = (float) src[i];
+    }
+
+    private static void paste(float[][] src, SimpleMatrix m) {
+        double[] dst = m.getDDRM().data;
+        int cols = m.getNumCols();
+        for (int i = 0; i < src.length; i++) {
+            for (int j = 0; j < cols; j++) dst[i * cols + j] = src[i][j];
+        }
+    }
+
+    private static void paste(float[] src, SimpleMatrix m) {
+        double[] dst = m.getDDRM().data;
+        for (int i = 0; i < src.length; i++) dst[i] = src[i];
+    }
+}

@@ -1,0 +1,200 @@
+package org.diffusionlab.train.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.diffusionlab.model.Losses;
+import org.diffusionlab.model.Mlp;
+import org.ejml.simple.SimpleMatrix;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class FusedMlpTest {
+
+    /**
+     * A network whose weights are exact floats (so the float and double paths start from the same
+     * numbers), with weights N(0, 0.5²) and biases N(0, 0.1²) so that both ReLU states occur.
+     */
+    static Mlp floatExactMlp(int in, int hidden, int out, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Mlp mlp = Mlp.init(in, hidden, out, 0.5, 0.0, rng);
+        for (SimpleMatrix p : mlp.parameters()) {
+            double[] a = p.getDDRM().data;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (p.getNumRows() == 1 ? 0.1 * rng.nextGaussian() : a[i]);
+            }
+        }
+        return mlp;
+    }
+
+    static SimpleMatrix floatGaussian(int rows, int cols, SplittableRandom rng) {
+        SimpleMatrix m = new SimpleMatrix(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) m.set(i, j, (float) rng.nextGaussian());
+        }
+        return m;
+    }
+
+    /** Runs the fused pass over all rows of x (in blocks) and returns the summed gradients. */
+    static FusedMlp.Gradients fusedGradients(FusedMlp net, SimpleMatrix x, SimpleMatrix eps) {
+        int n = x.getNumRows(), out = eps.getNumCols();
+        float[] target = new float[n * out];
+        for (int i = 0; i < target.length; i++) target[i] = (float) eps.getDDRM().data[i];
+        FusedMlp.Scratch s = net.newScratch();
+        FusedMlp.Gradients g = net.newGradients();
+        for (int b0 = 0; b0 < n; b0 += FusedMlp.BLOCK) {
+            int rows = Math.min(FusedMlp.BLOCK, n - b0);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < x.getNumCols(); c++) s.x[r][c] = (float) x.get(b0 + r, c);
+            }
+            net.accumulateBlock(s, rows, target, b0 * out, 2f / n, g);
+        }
+        return g;
+    }
+
+    /** The fused gradients in the reference's shapes and order (W1, b1, W2, b2, W3, b3). */
+    static List<double[]> asReferenceLayout(FusedMlp.Gradients g, int hidden, int out) {
+        double[] w3 = new double[hidden * out];
+        for (int j = 0; j < hidden; j++) {
+            for (int o = 0; o < out; o++) w3[j * out + o] = g.w3t[o][j];
+        }
+        return List.of(flat(g.w1), widen(g.b1), flat(g.w2), widen(g.b2), w3, widen(g.b3));
+    }
+
+    private static double[] flat(float[][] m) {
+        double[] a = new double[m.length * m[0].length];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[0].length; j++) a[i * m[0].length + j] = m[i][j];
+        }
+        return a;
+    }
+
+    private static double[] widen(float[] v) {
+        double[] a = new double[v.length];
+        for (int i = 0; i < v.length; i++) a[i] = v[i];
+        return a;
+    }
+
+    @Test
+    @DisplayName("the fused float backward pass equals the reference Mlp.backward to float precision")
+    void fusedGradientsMatchReferenceBackward() {
+        int n = 150, in = 3, hidden = 128, out = 2;  // 150 rows: two full blocks and a partial one
+        SplittableRandom rng = new SplittableRandom(7);
+        Mlp mlp = floatExactMlp(in, hidden, out, 11);
+        SimpleMatrix x = floatGaussian(n, in, rng), eps = floatGaussian(n, out, rng);
+
+        Mlp.Output output = mlp.forward(x);
+        Losses.Loss loss = Losses.mse(output.out(), eps);
+        List<SimpleMatrix> expected = mlp.backward(output.cache(), loss.grad()).asList();
+        FusedMlp.Gradients g = fusedGradients(FusedMlp.from(mlp), x, eps);
+        List<double[]> actual = asReferenceLayout(g, hidden, out);
+
+        // Each gradient element is a sum of at most n·hidden = 19200 float products; float rounding
+        // (2^-24 ≈ 6e-8 per operation) grows like its square root for random signs, ≈1e-5 of the
+        // largest element, and at worst linearly (1e-3). 1e-4 of the largest element sits between.
+        for (int p = 0; p < expected.size(); p++) {
+            double[] e = expected.get(p).getDDRM().data, a = actual.get(p);
+            double scale = 0;
+            for (double v : e) scale = Math.max(scale, Math.abs(v));
+            assertTrue(scale > 0, "gradient " + Mlp.parameterNames().get(p) + " is all zero: the test would be empty");
+            for (int i = 0; i < e.length; i++) {
+                assertEquals(e[i], a[i], 1e-4 * scale, Mlp.parameterNames().get(p) + "[" + i + "]");
+            }
+        }
+        assertEquals(loss.value(), g.squaredError / (n * out), 1e-6 * loss.value(), "loss");
+    }
+
+    @Test
+    @DisplayName("the fused backward pass equals central finite differences of the loss")
+    void fusedGradientsMatchFiniteDifferences() {
+        int n = 40, in = 3, hidden = 16, out = 2;
+        SplittableRandom rng = new SplittableRandom(3);
+        Mlp mlp = floatExactMlp(in, hidden, out, 5);
+        SimpleMatrix x = floatGaussian(n, in, rng), eps = floatGaussian(n, out, rng);
+        List<double[]> fused = asReferenceLayout(fusedGradients(FusedMlp.from(mlp), x, eps), hidden, out);
+
+        // The lab's gradient 2(out − ε)/n is that of L = Σ_i ‖out_i − ε_i‖² / n = out·MSE. The
+        // differences are taken in double (h = 1e-6: truncation ~h² and rounding ~1e-16/h are both
+        // far below float precision), so the tolerance only has to cover the fused pass's float
+        // rounding: 1e-4 of the largest element, as above.
+        double h = 1e-6;
+        for (int p = 0; p < 6; p++) {
+            double[] w = mlp.parameters().get(p).getDDRM().data, a = fused.get(p);
+            double scale = 0;
+            for (double v : a) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < w.length; i++) {
+                double saved = w[i];
+                w[i] = saved + h;
+                double up = out * Losses.mse(mlp.forward(x).out(), eps).value();
+                w[i] = saved - h;
+                double down = out * Losses.mse(mlp.forward(x).out(), eps).value();
+                w[i] = saved;
+                assertEquals((up - down) / (2 * h), a[i], 1e-4 * scale + 1e-7,
+                        Mlp.parameterNames().get(p) + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("from() then writeTo() returns every parameter of an Mlp rounded to float")
+    void roundTripThroughFloat() {
+        Mlp mlp = Mlp.init(3, 8, 2, 0.3, 0.25, new SplittableRandom(1));
+        Mlp copy = mlp.copy();
+        FusedMlp.from(mlp).writeTo(copy);
+        for (int p = 0; p < 6; p++) {
+            double[] e = mlp.parameters().get(p).getDDRM().data, a = copy.parameters().get(p).getDDRM().data;
+            for (int i = 0; i < e.length; i++) assertEquals((float) e[i], a[i], 0.0);
+        }
+    }
+
+    @Test
+    @DisplayName("ReLU compaction lists exactly the positive entries in order, and zeroes the others, for every length 0..40")
+    void reluCompactListsActiveUnits() {
+        SplittableRandom rng = new SplittableRandom(4);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int len = 0; len <= 40; len++) {
+            float[] z = new float[len];
+            for (int k = 0; k < len; k++) z[k] = k % 5 == 4 ? special[k % 4] : (float) rng.nextGaussian();
+            float[] before = z.clone();
+            int[] active = new int[len];
+            int count = FloatKernels.reluCompact(z, active, len);
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int k = 0; k < len; k++) {
+                if (before[k] > 0) expected.add(k);
+                assertEquals(before[k] > 0 ? before[k] : 0f, z[k], 0f, "len " + len + ", z[" + k + "]");
+            }
+            List<Integer> actual = new java.util.ArrayList<>();
+            for (int q = 0; q < count; q++) actual.add(active[q]);
+            assertEquals(expected, actual, "len " + len);
+        }
+        float[] nan = {Float.NaN, -1f, 1f, 0f};
+        int[] active = new int[4];
+        assertEquals(2, FloatKernels.reluCompact(nan, active, 4), "NaN counts as active");
+        assertTrue(Float.isNaN(nan[0]), "NaN stays NaN");
+    }
+
+    @Test
+    @DisplayName("a sparse row combination equals the dense sum, for 0 to 9 active rows")
+    void rowCombinationMatchesDenseSum() {
+        SplittableRandom rng = new SplittableRandom(2);
+        int len = 37;
+        float[][] rows = new float[9][len];
+        float[] coef = new float[9];
+        for (int k = 0; k < 9; k++) {
+            coef[k] = (float) rng.nextGaussian();
+            for (int i = 0; i < len; i++) rows[k][i] = (float) rng.nextGaussian();
+        }
+        int[] active = {0, 2, 3, 4, 5, 6, 7, 8, 1};
+        for (int count = 0; count <= 9; count++) {
+            float[] y = new float[len];
+            FloatKernels.addRowCombination(y, rows, coef, active, count, len);
+            for (int i = 0; i < len; i++) {
+                double expected = 0;
+                for (int q = 0; q < count; q++) expected += (double) coef[active[q]] * rows[active[q]][i];
+                assertEquals(expected, y[i], 1e-5, "count " + count + ", element " + i);
+            }
+        }
+    }
+}
