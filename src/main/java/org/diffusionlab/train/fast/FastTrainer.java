@@ -70,8 +70,8 @@ public final class FastTrainer {
      * @param monitor told after every step, on the caller's thread
      * @param threads 1..{@link #CHUNKS}; does not change the result
      * @return the smoothed loss after each step; index k holds step k + 1
-     * @throws TrainingDivergedException if a loss is NaN or infinite (float overflows at 3.4e38, so a
-     *     diverging run may be stopped a few steps earlier than by the double-precision reference)
+     * @throws TrainingDivergedException as {@link TrainingDivergedException#check} decides (float overflows at
+     *     3.4e38, so a diverging run may be stopped a few steps earlier than by the double-precision reference)
      */
     public static double[] train(Mlp model, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config,
                                  RandomGenerator rng, TrainingMonitor monitor, int threads) {
@@ -142,6 +142,7 @@ public final class FastTrainer {
         double[] loop(StepPool pool, RandomGenerator rng, TrainingMonitor monitor) {
             double[] smoothed = new double[steps];
             double running = Double.NaN;
+            double firstLoss = Double.NaN;
             for (int step = 1; step <= steps; step++) {
                 for (int i = 0; i < n; i++) t[i] = rng.nextInt(1, T + 1);
                 for (int i = 0; i < eps.length; i++) eps[i] = (float) rng.nextGaussian();
@@ -149,9 +150,8 @@ public final class FastTrainer {
                 double squaredError = 0;
                 for (FusedMlp.Gradients g : grads) squaredError += g.squaredError;
                 double loss = squaredError / ((double) n * d);
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(step, loss, lrConfig);
-                }
+                if (step == 1) firstLoss = loss;
+                TrainingDivergedException.check(step, loss, firstLoss, lrConfig);
                 pool.run(CHUNKS, this::updatePart);
                 running = step == 1 ? loss : smoothing * running + (1 - smoothing) * loss;
                 smoothed[step - 1] = running;
