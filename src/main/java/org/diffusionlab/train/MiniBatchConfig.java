@@ -10,13 +10,18 @@ package org.diffusionlab.train;
  * @param weightDecay λ ≥ 0 of {@link OptimizerChoice#ADAMW}; must be 0 for the other optimizers
  * @param clipNorm max_norm of global gradient-norm clipping, &gt; 0;
  *     {@link Double#POSITIVE_INFINITY} ({@link #NO_CLIPPING}) turns clipping off
+ * @param emaDecay d in [0, 1) of an {@link org.diffusionlab.model.ExponentialMovingAverage} of the
+ *     weights, which the model receives at the end of training; 0 ({@link #NO_EMA}) keeps the last weights
  * @param smoothing s in [0, 1) of the loss curve: ℓ̄_k = s·ℓ̄_{k−1} + (1 − s)·ℓ_k, ℓ̄_1 = ℓ_1
  */
 public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimizer, double lr, double weightDecay,
-                              double clipNorm, double smoothing) {
+                              double clipNorm, double emaDecay, double smoothing) {
 
     /** The {@link #clipNorm} that never clips. */
     public static final double NO_CLIPPING = Double.POSITIVE_INFINITY;
+
+    /** The {@link #emaDecay} that keeps the last weights (no averaging). */
+    public static final double NO_EMA = 0.0;
 
     public MiniBatchConfig {
         if (steps < 1) {
@@ -41,12 +46,15 @@ public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimize
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clipNorm = " + clipNorm + " is invalid: must be > 0 (NO_CLIPPING turns it off)");
         }
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException("emaDecay = " + emaDecay + " is invalid: must lie in [0, 1) (0 = no averaging)");
+        }
         if (!(smoothing >= 0 && smoothing < 1)) {
             throw new IllegalArgumentException("smoothing = " + smoothing + " is invalid: must lie in [0, 1)");
         }
     }
 
     public MiniBatchConfig withSteps(int newSteps) {
-        return new MiniBatchConfig(newSteps, batchSize, optimizer, lr, weightDecay, clipNorm, smoothing);
+        return new MiniBatchConfig(newSteps, batchSize, optimizer, lr, weightDecay, clipNorm, emaDecay, smoothing);
     }
 }

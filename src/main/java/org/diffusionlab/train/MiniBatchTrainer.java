@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.model.DeepMlp;
+import org.diffusionlab.model.ExponentialMovingAverage;
 import org.diffusionlab.model.GradientClipping;
 import org.diffusionlab.model.Losses;
 import org.diffusionlab.model.Optimizer;
@@ -16,7 +17,9 @@ import org.ejml.simple.SimpleMatrix;
  * draws t[i] ~ U{1..T} and ε[i] ~ N(0, I) for each of its rows, forms
  * x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε ({@link ForwardProcess#qSample}), computes
  * {@link Losses#mse}(ε̂_θ([x_t, e(t)]), ε), clips the gradient's global norm
- * ({@link GradientClipping}) and takes one optimizer step.
+ * ({@link GradientClipping}) and takes one optimizer step. With {@code emaDecay} &gt; 0 it keeps an
+ * {@link ExponentialMovingAverage} of the weights and writes it into the model at the end, so the
+ * trained model is the average (what DDPM samples from), not the last noisy iterate.
  *
  * <p>Unlike {@link Trainer} (the minimal lab's full batch), each update sees B points, so an
  * update costs B/n of a full-batch one and the gradient noise helps more than it hurts.
@@ -32,7 +35,7 @@ public final class MiniBatchTrainer {
      * Fisher–Yates shuffle ({@link MiniBatches}); then per step the B values
      * t[i] = {@code rng.nextInt(1, T + 1)}, then ε row by row.
      *
-     * @param model the network, updated in place
+     * @param model the network, updated in place (ending with the EMA weights when {@code emaDecay} &gt; 0)
      * @param data x_0, {@code n × d}
      * @param schedule the noise schedule (defines T)
      * @param config steps, batch size, optimizer, clipping, smoothing
@@ -49,6 +52,8 @@ public final class MiniBatchTrainer {
         }
         int T = schedule.T();
         Optimizer optimizer = config.optimizer().create(config.lr(), config.weightDecay());
+        ExponentialMovingAverage ema = config.emaDecay() > 0
+                ? new ExponentialMovingAverage(model.parameters(), config.emaDecay()) : null;
         MiniBatches batches = new MiniBatches(data.getNumRows(), config.batchSize(), rng);
         double[] smoothed = new double[config.steps()];
         double running = Double.NaN;
@@ -64,10 +69,12 @@ public final class MiniBatchTrainer {
             }
             List<SimpleMatrix> gradients = model.backward(output.cache(), loss.grad()).asList();
             optimizer.step(model.parameters(), GradientClipping.clipByGlobalNorm(gradients, config.clipNorm()));
+            if (ema != null) ema.update(model.parameters());
             running = step == 1 ? loss.value() : config.smoothing() * running + (1 - config.smoothing()) * loss.value();
             smoothed[step - 1] = running;
             monitor.onStep(step, loss.value(), running);
         }
+        if (ema != null) ema.copyTo(model.parameters());
         return smoothed;
     }
 

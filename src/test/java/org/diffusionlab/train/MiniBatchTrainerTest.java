@@ -26,7 +26,7 @@ class MiniBatchTrainerTest {
     }
 
     private static MiniBatchConfig config(int steps) {
-        return new MiniBatchConfig(steps, 64, OptimizerChoice.ADAMW, 3e-3, 1e-4, 1.0, 0.9);
+        return new MiniBatchConfig(steps, 64, OptimizerChoice.ADAMW, 3e-3, 1e-4, 1.0, MiniBatchConfig.NO_EMA, 0.9);
     }
 
     @Test
@@ -58,9 +58,31 @@ class MiniBatchTrainerTest {
     }
 
     @Test
+    @DisplayName("with emaDecay the model ends with the moving average of the weights along the same run")
+    void endsWithMovingAverage() {
+        DeepMlp plain = net(9), averaged = net(9);
+        double d = 0.9;
+        List<List<SimpleMatrix>> ema = new ArrayList<>();
+        ema.add(plain.copy().parameters());
+        MiniBatchTrainer.train(plain, DATA, SCHEDULE, config(20), new SplittableRandom(10), (step, loss, smoothed) -> {
+            for (int k = 0; k < plain.parameters().size(); k++) {
+                SimpleMatrix avg = ema.get(0).get(k);
+                avg.setTo(avg.scale(d).plus(plain.parameters().get(k).scale(1 - d)));
+            }
+        });
+        MiniBatchConfig withEma = new MiniBatchConfig(20, 64, OptimizerChoice.ADAMW, 3e-3, 1e-4, 1.0, d, 0.9);
+        MiniBatchTrainer.train(averaged, DATA, SCHEDULE, withEma, new SplittableRandom(10), TrainingMonitor.NONE);
+        for (int k = 0; k < plain.parameters().size(); k++) {
+            assertArrayEquals(ema.get(0).get(k).getDDRM().data, averaged.parameters().get(k).getDDRM().data, 1e-15);
+        }
+        assertTrue(plain.parameters().get(0).minus(averaged.parameters().get(0)).elementMaxAbs() > 1e-6,
+                "the average differs from the last weights");
+    }
+
+    @Test
     @DisplayName("a huge learning rate ends in TrainingDivergedException, not in NaN weights")
     void diverges() {
-        MiniBatchConfig wild = new MiniBatchConfig(200, 64, OptimizerChoice.MOMENTUM_SGD, 1e3, 0, MiniBatchConfig.NO_CLIPPING, 0.9);
+        MiniBatchConfig wild = new MiniBatchConfig(200, 64, OptimizerChoice.MOMENTUM_SGD, 1e3, 0, MiniBatchConfig.NO_CLIPPING, 0, 0.9);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> MiniBatchTrainer.train(net(7), DATA, SCHEDULE, wild, new SplittableRandom(8), TrainingMonitor.NONE));
         assertTrue(e.step() >= 1 && e.step() <= 200, "step " + e.step());
@@ -69,13 +91,14 @@ class MiniBatchTrainerTest {
     @Test
     @DisplayName("the config rejects bad values with the parameter named")
     void rejectsBadConfig() {
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(0, 64, OptimizerChoice.ADAM, 1e-3, 0, 1, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 0, OptimizerChoice.ADAM, 1e-3, 0, 1, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(0, 64, OptimizerChoice.ADAM, 1e-3, 0, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 0, OptimizerChoice.ADAM, 1e-3, 0, 1, 0, 0.9));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, 0.01, 1, 0.9));
+                () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, 0.01, 1, 0, 0.9));
         assertTrue(e.getMessage().contains("weightDecay = 0.01"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAMW, 1e-3, 0, 0, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, null, 1e-3, 0, 1, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAMW, 1e-3, 0, 0, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, 0, 1, 1.0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, null, 1e-3, 0, 1, 0, 0.9));
         assertThrows(IllegalArgumentException.class, () -> MiniBatchTrainer.train(net(1), new SimpleMatrix(10, 3), SCHEDULE,
                 config(1), new SplittableRandom(1), TrainingMonitor.NONE));
     }
