@@ -1,0 +1,118 @@
+package org.diffusionlab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.diffusionlab.data.Dataset;
+import org.diffusionlab.metrics.DistributionMetrics;
+import org.diffusionlab.metrics.Wasserstein;
+import org.diffusionlab.train.TrainingMonitor;
+import org.ejml.simple.SimpleMatrix;
+
+/**
+ * The quality report: trains a {@link Recipe} on each toy dataset and compares 2000 generated
+ * points with 2000 real ones by sliced Wasserstein-1 ({@link Wasserstein#sliced}), beside the
+ * real-vs-real floor (the same distance between two more independent 2000-point real samples).
+ * The ratio SW / floor is ≈ 1 when the samples are as close to the data as another real sample
+ * would be; the goal is {@value #GOAL}.
+ *
+ * <p>Per dataset, everything comes from one {@code SplittableRandom(seed)}: first
+ * n_train + 4000 points of the dataset in one draw (standardized together, so training and
+ * evaluation data share one distribution), rows 0..n_train−1 to train on and the other 4000 rows
+ * as the two real samples; then the recipe's training; then the 2000 generated points.
+ *
+ * <pre>
+ *   java -cp … org.diffusionlab.report.QualityReport [--recipe default|notebook] [--steps N]
+ *        [--datasets spiral,moons,…] [--seed S]
+ * </pre>
+ * Exits with status 2 when a dataset misses the goal.
+ */
+public final class QualityReport {
+
+    /** The target for SW / floor. */
+    public static final double GOAL = 1.2;
+    /** Generated and real sample size. */
+    public static final int SAMPLES = 2000;
+    /** The default seed. */
+    public static final long DEFAULT_SEED = 42L;
+
+    private QualityReport() {}
+
+    /**
+     * One line of the report.
+     *
+     * @param dataset the dataset
+     * @param quality SW(generated, real A) with the floor SW(real B, real A)
+     * @param trainSeconds wall time of training
+     * @param sampleSeconds wall time of generating the samples
+     */
+    public record Row(Dataset dataset, Wasserstein.Floor quality, double trainSeconds, double sampleSeconds) {
+        /** Whether SW / floor ≤ {@value #GOAL}. */
+        public boolean meetsGoal() {
+            return quality.ratio() <= GOAL;
+        }
+    }
+
+    /**
+     * Trains {@code recipe} on {@code dataset} and measures its samples (draw order in the class comment).
+     *
+     * @param steps training steps, ≥ 1
+     */
+    public static Row evaluate(Recipe recipe, Dataset dataset, int steps, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int nTrain = recipe.trainingPoints();
+        SimpleMatrix all = dataset.sample(nTrain + 2 * SAMPLES, rng);
+        SimpleMatrix train = all.extractMatrix(0, nTrain, 0, all.getNumCols());
+        SimpleMatrix real = all.extractMatrix(nTrain, nTrain + 2 * SAMPLES, 0, all.getNumCols());
+        long start = System.nanoTime();
+        Recipe.Trained trained = recipe.train(train, steps, rng, TrainingMonitor.NONE);
+        long trainedAt = System.nanoTime();
+        SimpleMatrix generated = recipe.sample(trained, SAMPLES, rng);
+        long sampledAt = System.nanoTime();
+        Wasserstein.Floor quality = DistributionMetrics.withFloor(Wasserstein::sliced, generated, real);
+        return new Row(dataset, quality, (trainedAt - start) / 1e9, (sampledAt - trainedAt) / 1e9);
+    }
+
+    public static void main(String[] args) {
+        Recipe recipe = Recipe.DEFAULT;
+        Integer steps = null;
+        List<Dataset> datasets = List.of(Dataset.values());
+        long seed = DEFAULT_SEED;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--recipe" -> recipe = Recipe.byName(value);
+                case "--steps" -> steps = Integer.parseInt(value);
+                case "--datasets" -> {
+                    List<Dataset> chosen = new ArrayList<>();
+                    for (String name : value.split(",")) chosen.add(Dataset.byName(name));
+                    datasets = chosen;
+                }
+                case "--seed" -> seed = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("argument \"" + args[i]
+                        + "\" is invalid: expected --recipe, --steps, --datasets or --seed");
+            }
+            i++;
+        }
+        int n = steps == null ? recipe.defaultSteps() : steps;
+        System.out.printf(Locale.ROOT, "Quality report: recipe %s, %d training steps on %d points, seed %d, "
+                + "%d generated vs %d real points, sliced W1 over %d directions%n",
+                recipe.id(), n, recipe.trainingPoints(), seed, SAMPLES, SAMPLES, Wasserstein.DEFAULT_DIRECTIONS);
+        System.out.printf(Locale.ROOT, "%-14s %10s %10s %7s %5s %9s %9s%n",
+                "dataset", "SW", "floor", "ratio", "goal", "train s", "sample s");
+        boolean allMet = true;
+        double total = 0;
+        for (Dataset dataset : datasets) {
+            Row row = evaluate(recipe, dataset, n, seed);
+            allMet &= row.meetsGoal();
+            total += row.trainSeconds() + row.sampleSeconds();
+            System.out.printf(Locale.ROOT, "%-14s %10.4f %10.4f %7.2f %5s %9.1f %9.1f%n", dataset.id(),
+                    row.quality().value(), row.quality().floor(), row.quality().ratio(), row.meetsGoal() ? "ok" : "MISS",
+                    row.trainSeconds(), row.sampleSeconds());
+        }
+        System.out.printf(Locale.ROOT, "total %.1f s; goal ratio <= %.1f %s%n", total, GOAL,
+                allMet ? "met on every dataset" : "MISSED on at least one dataset");
+        if (!allMet) System.exit(2);
+    }
+}
