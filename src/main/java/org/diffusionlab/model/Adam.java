@@ -21,7 +21,7 @@ import org.ejml.simple.SimpleMatrix;
  */
 public final class Adam implements Optimizer {
 
-    private final double lr;
+    private double lr;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -107,6 +107,14 @@ public final class Adam implements Optimizer {
                 w[i] -= lr * weightDecay * w[i] + lr * mHat / (Math.sqrt(vHat) + epsilon);
             }
         }
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("lr = " + lr + " is invalid: must be finite and > 0");
+        }
+        this.lr = lr;
     }
 
     /** The number of steps taken so far, k. */

@@ -18,4 +18,15 @@ public interface Optimizer {
      * @param gradients ∂L/∂θ in the same order and shapes
      */
     void step(List<SimpleMatrix> parameters, List<SimpleMatrix> gradients);
+
+    /**
+     * Changes the learning rate used by later steps (for a learning-rate schedule). Optimizers
+     * with a fixed learning rate, such as the minimal lab's {@link MomentumSgd}, do not support it.
+     *
+     * @param lr the new learning rate, &gt; 0 and finite
+     * @throws UnsupportedOperationException if this optimizer's learning rate is fixed
+     */
+    default void setLearningRate(double lr) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has a fixed learning rate");
+    }
 }

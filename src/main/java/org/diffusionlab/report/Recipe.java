@@ -13,6 +13,7 @@ import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.sample.DdpmSampler;
 import org.diffusionlab.sample.Variance;
 import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.LearningRateSchedule;
 import org.diffusionlab.train.MiniBatchConfig;
 import org.diffusionlab.train.MiniBatchTrainer;
 import org.diffusionlab.train.OptimizerChoice;
@@ -107,7 +108,7 @@ public enum Recipe {
 
     /** The mini-batch training of {@link #DEFAULT}. */
     public static final MiniBatchConfig TRAINING =
-            new MiniBatchConfig(2000, 256, OptimizerChoice.ADAMW, 2e-3, 1e-4, 1.0, 0.995, 0.99);
+            new MiniBatchConfig(2000, 256, OptimizerChoice.ADAMW, 2e-3, LearningRateSchedule.COSINE, 1e-4, 1.0, 0.995, 0.99);
 
     /**
      * A trained model with the schedule it was trained with.

@@ -6,7 +6,9 @@ package org.diffusionlab.train;
  * @param steps number of optimizer updates (mini-batches), ≥ 1
  * @param batchSize B ≥ 1, points per mini-batch (a data set of n &lt; B points gives batches of n)
  * @param optimizer which optimizer
- * @param lr learning rate, &gt; 0 and finite
+ * @param lr base learning rate, &gt; 0 and finite
+ * @param lrSchedule how the learning rate changes over the steps; {@link LearningRateSchedule#COSINE}
+ *     needs an optimizer whose learning rate can change (not {@link OptimizerChoice#MOMENTUM_SGD})
  * @param weightDecay λ ≥ 0 of {@link OptimizerChoice#ADAMW}; must be 0 for the other optimizers
  * @param clipNorm max_norm of global gradient-norm clipping, &gt; 0;
  *     {@link Double#POSITIVE_INFINITY} ({@link #NO_CLIPPING}) turns clipping off
@@ -14,8 +16,8 @@ package org.diffusionlab.train;
  *     weights, which the model receives at the end of training; 0 ({@link #NO_EMA}) keeps the last weights
  * @param smoothing s in [0, 1) of the loss curve: ℓ̄_k = s·ℓ̄_{k−1} + (1 − s)·ℓ_k, ℓ̄_1 = ℓ_1
  */
-public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimizer, double lr, double weightDecay,
-                              double clipNorm, double emaDecay, double smoothing) {
+public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimizer, double lr,
+                              LearningRateSchedule lrSchedule, double weightDecay, double clipNorm, double emaDecay, double smoothing) {
 
     /** The {@link #clipNorm} that never clips. */
     public static final double NO_CLIPPING = Double.POSITIVE_INFINITY;
@@ -36,6 +38,13 @@ public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimize
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("lr = " + lr + " is invalid: must be finite and > 0");
         }
+        if (lrSchedule == null) {
+            throw new IllegalArgumentException("lrSchedule = null is invalid: choose CONSTANT or COSINE");
+        }
+        if (optimizer == OptimizerChoice.MOMENTUM_SGD && lrSchedule != LearningRateSchedule.CONSTANT) {
+            throw new IllegalArgumentException("lrSchedule = " + lrSchedule
+                    + " is invalid for MOMENTUM_SGD: its learning rate is fixed, use CONSTANT");
+        }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weightDecay = " + weightDecay + " is invalid: must be finite and >= 0");
         }
@@ -55,6 +64,6 @@ public record MiniBatchConfig(int steps, int batchSize, OptimizerChoice optimize
     }
 
     public MiniBatchConfig withSteps(int newSteps) {
-        return new MiniBatchConfig(newSteps, batchSize, optimizer, lr, weightDecay, clipNorm, emaDecay, smoothing);
+        return new MiniBatchConfig(newSteps, batchSize, optimizer, lr, lrSchedule, weightDecay, clipNorm, emaDecay, smoothing);
     }
 }

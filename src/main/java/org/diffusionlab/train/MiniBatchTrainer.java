@@ -17,7 +17,8 @@ import org.ejml.simple.SimpleMatrix;
  * draws t[i] ~ U{1..T} and ε[i] ~ N(0, I) for each of its rows, forms
  * x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε ({@link ForwardProcess#qSample}), computes
  * {@link Losses#mse}(ε̂_θ([x_t, e(t)]), ε), clips the gradient's global norm
- * ({@link GradientClipping}) and takes one optimizer step. With {@code emaDecay} &gt; 0 it keeps an
+ * ({@link GradientClipping}) and takes one optimizer step with the learning rate of its
+ * {@link LearningRateSchedule}. With {@code emaDecay} &gt; 0 it keeps an
  * {@link ExponentialMovingAverage} of the weights and writes it into the model at the end, so the
  * trained model is the average (what DDPM samples from), not the last noisy iterate.
  *
@@ -68,6 +69,9 @@ public final class MiniBatchTrainer {
                 throw new TrainingDivergedException(step, loss.value(), config.lr());
             }
             List<SimpleMatrix> gradients = model.backward(output.cache(), loss.grad()).asList();
+            if (config.lrSchedule() != LearningRateSchedule.CONSTANT) {
+                optimizer.setLearningRate(config.lr() * config.lrSchedule().factor(step, config.steps()));
+            }
             optimizer.step(model.parameters(), GradientClipping.clipByGlobalNorm(gradients, config.clipNorm()));
             if (ema != null) ema.update(model.parameters());
             running = step == 1 ? loss.value() : config.smoothing() * running + (1 - config.smoothing()) * loss.value();

@@ -26,7 +26,7 @@ class MiniBatchTrainerTest {
     }
 
     private static MiniBatchConfig config(int steps) {
-        return new MiniBatchConfig(steps, 64, OptimizerChoice.ADAMW, 3e-3, 1e-4, 1.0, MiniBatchConfig.NO_EMA, 0.9);
+        return new MiniBatchConfig(steps, 64, OptimizerChoice.ADAMW, 3e-3, LearningRateSchedule.CONSTANT, 1e-4, 1.0, MiniBatchConfig.NO_EMA, 0.9);
     }
 
     @Test
@@ -70,7 +70,7 @@ class MiniBatchTrainerTest {
                 avg.setTo(avg.scale(d).plus(plain.parameters().get(k).scale(1 - d)));
             }
         });
-        MiniBatchConfig withEma = new MiniBatchConfig(20, 64, OptimizerChoice.ADAMW, 3e-3, 1e-4, 1.0, d, 0.9);
+        MiniBatchConfig withEma = new MiniBatchConfig(20, 64, OptimizerChoice.ADAMW, 3e-3, LearningRateSchedule.CONSTANT, 1e-4, 1.0, d, 0.9);
         MiniBatchTrainer.train(averaged, DATA, SCHEDULE, withEma, new SplittableRandom(10), TrainingMonitor.NONE);
         for (int k = 0; k < plain.parameters().size(); k++) {
             assertArrayEquals(ema.get(0).get(k).getDDRM().data, averaged.parameters().get(k).getDDRM().data, 1e-15);
@@ -80,9 +80,31 @@ class MiniBatchTrainerTest {
     }
 
     @Test
+    @DisplayName("with the cosine schedule, steps get smaller toward the end than with a constant rate")
+    void cosineScheduleShrinksLateSteps() {
+        double[] lastStep = new double[2];
+        LearningRateSchedule[] schedules = {LearningRateSchedule.CONSTANT, LearningRateSchedule.COSINE};
+        for (int s = 0; s < 2; s++) {
+            DeepMlp model = net(12);
+            SimpleMatrix[] before = new SimpleMatrix[1];
+            int steps = 40, sIndex = s;
+            MiniBatchConfig c = new MiniBatchConfig(steps, 64, OptimizerChoice.ADAM, 3e-3, schedules[s], 0, MiniBatchConfig.NO_CLIPPING,
+                    MiniBatchConfig.NO_EMA, 0.9);
+            MiniBatchTrainer.train(model, DATA, SCHEDULE, c, new SplittableRandom(13), (step, loss, smoothed) -> {
+                if (step == steps - 1) before[0] = model.parameters().get(0).copy();
+                if (step == steps) lastStep[sIndex] = model.parameters().get(0).minus(before[0]).elementMaxAbs();
+            });
+        }
+        // Adam moves a weight by at most lr·(1 − β1)/√(1 − β2) ≈ 3.2·lr per step (Kingma & Ba, section 2.1);
+        // the cosine factor at k = K = 40 is ½(1 + cos(39π/40)) ≈ 0.0015
+        assertTrue(lastStep[0] > 1e-4 && lastStep[0] < 3.2 * 3e-3, "constant: " + lastStep[0]);
+        assertTrue(lastStep[1] < 3.2 * 3e-3 * 0.0016, "cosine: " + lastStep[1]);
+    }
+
+    @Test
     @DisplayName("a huge learning rate ends in TrainingDivergedException, not in NaN weights")
     void diverges() {
-        MiniBatchConfig wild = new MiniBatchConfig(200, 64, OptimizerChoice.MOMENTUM_SGD, 1e3, 0, MiniBatchConfig.NO_CLIPPING, 0, 0.9);
+        MiniBatchConfig wild = new MiniBatchConfig(200, 64, OptimizerChoice.MOMENTUM_SGD, 1e3, LearningRateSchedule.CONSTANT, 0, MiniBatchConfig.NO_CLIPPING, 0, 0.9);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> MiniBatchTrainer.train(net(7), DATA, SCHEDULE, wild, new SplittableRandom(8), TrainingMonitor.NONE));
         assertTrue(e.step() >= 1 && e.step() <= 200, "step " + e.step());
@@ -91,14 +113,18 @@ class MiniBatchTrainerTest {
     @Test
     @DisplayName("the config rejects bad values with the parameter named")
     void rejectsBadConfig() {
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(0, 64, OptimizerChoice.ADAM, 1e-3, 0, 1, 0, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 0, OptimizerChoice.ADAM, 1e-3, 0, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(0, 64, OptimizerChoice.ADAM, 1e-3, LearningRateSchedule.CONSTANT, 0, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 0, OptimizerChoice.ADAM, 1e-3, LearningRateSchedule.CONSTANT, 0, 1, 0, 0.9));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, 0.01, 1, 0, 0.9));
+                () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, LearningRateSchedule.CONSTANT, 0.01, 1, 0, 0.9));
         assertTrue(e.getMessage().contains("weightDecay = 0.01"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAMW, 1e-3, 0, 0, 0, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, 0, 1, 1.0, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, null, 1e-3, 0, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAMW, 1e-3, LearningRateSchedule.CONSTANT, 0, 0, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, LearningRateSchedule.CONSTANT, 0, 1, 1.0, 0.9));
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64,
+                OptimizerChoice.MOMENTUM_SGD, 1e-3, LearningRateSchedule.COSINE, 0, 1, 0, 0.9));
+        assertTrue(sgd.getMessage().contains("lrSchedule = COSINE"), sgd.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, OptimizerChoice.ADAM, 1e-3, null, 0, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new MiniBatchConfig(10, 64, null, 1e-3, LearningRateSchedule.CONSTANT, 0, 1, 0, 0.9));
         assertThrows(IllegalArgumentException.class, () -> MiniBatchTrainer.train(net(1), new SimpleMatrix(10, 3), SCHEDULE,
                 config(1), new SplittableRandom(1), TrainingMonitor.NONE));
     }
