@@ -23,7 +23,8 @@ import org.ejml.simple.SimpleMatrix;
  * trained model is the average (what DDPM samples from), not the last noisy iterate.
  *
  * <p>Unlike {@link Trainer} (the minimal lab's full batch), each update sees B points, so an
- * update costs B/n of a full-batch one and the gradient noise helps more than it hurts.
+ * update costs B/n of a full-batch one: many more (noisier) updates fit in the same time, and the
+ * moving average and the decaying learning rate remove most of the noise they leave in the weights.
  */
 public final class MiniBatchTrainer {
 
@@ -39,7 +40,7 @@ public final class MiniBatchTrainer {
      * @param model the network, updated in place (ending with the EMA weights when {@code emaDecay} &gt; 0)
      * @param data x_0, {@code n × d}
      * @param schedule the noise schedule (defines T)
-     * @param config steps, batch size, optimizer, clipping, smoothing
+     * @param config steps, batch size, optimizer and learning-rate schedule, clipping, EMA, smoothing
      * @param rng the caller's random source
      * @param monitor told after every step
      * @return the smoothed loss after each step; index k holds step k + 1
