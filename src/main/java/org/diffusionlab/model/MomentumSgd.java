@@ -12,7 +12,7 @@ import org.ejml.simple.SimpleMatrix;
  *   w ← w + v
  * </pre>
  */
-public final class MomentumSgd {
+public final class MomentumSgd implements Optimizer {
 
     private final double lr;
     private final double momentum;

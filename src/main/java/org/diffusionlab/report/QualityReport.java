@@ -1,0 +1,161 @@
+package org.diffusionlab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.diffusionlab.data.Dataset;
+import org.diffusionlab.metrics.DistributionMetrics;
+import org.diffusionlab.metrics.Wasserstein;
+import org.diffusionlab.train.MiniBatches;
+import org.diffusionlab.train.TrainingMonitor;
+import org.ejml.simple.SimpleMatrix;
+
+/**
+ * The quality report: trains a {@link Recipe} on each toy dataset and compares 2000 generated
+ * points with 2000 real ones by sliced Wasserstein-1 ({@link Wasserstein#sliced}), beside the
+ * real-vs-real floor (the same distance between two more independent 2000-point real samples).
+ * The ratio SW / floor is ≈ 1 when the samples are as close to the data as another real sample
+ * would be; the goal is {@value #GOAL}.
+ *
+ * <p>Per dataset, everything comes from one {@code SplittableRandom(seed)}: first a pool of
+ * n_train + {@value #POOL_EXTRA} points of the dataset in one draw (standardized together, so
+ * training and evaluation data share one distribution), then a Fisher–Yates shuffle of the pool's
+ * rows ({@link MiniBatches#shuffle}); rows 0..n_train−1 are the training data and the next two
+ * blocks of {@value #SAMPLES} rows the two real samples A_1, B_1 (and the following blocks the
+ * further pairs A_k, B_k of the averaged columns); then the recipe's training; then the
+ * {@value #SAMPLES} generated points.
+ *
+ * <p><b>Why shuffle.</b> The two-part datasets alternate their parts row by row, so any block of
+ * rows is split exactly 50/50, while {@value #SAMPLES} independent draws (and a sampler's output)
+ * split binomially, about ±22 points. Unshuffled, the real-vs-real floor would lack that part of
+ * the sampling noise and sit far below what even a perfect model can reach (for two Gaussians,
+ * about half). Random rows of a large pool split almost binomially.
+ *
+ * <p><b>Averaged columns.</b> One pair of real samples makes a noisy floor: for two Gaussians the
+ * distance is dominated by how far each sample's 50/50 split happens to be off, which is luck.
+ * The report therefore also prints the mean over {@value #PAIRS} pairs: SW(generated, A_k) and
+ * SW(B_k, A_k) averaged over k (the same generated points each time), whose ratio estimates
+ * E[SW(generated, real)] / E[SW(real, real)] with far less noise.
+ *
+ * <pre>
+ *   java -cp … org.diffusionlab.report.QualityReport [--recipe default|notebook] [--steps N]
+ *        [--datasets spiral,moons,…] [--seed S]
+ * </pre>
+ * Exits with status 2 when a dataset misses the goal.
+ */
+public final class QualityReport {
+
+    /** The target for SW / floor. */
+    public static final double GOAL = 1.2;
+    /** Generated and real sample size. */
+    public static final int SAMPLES = 2000;
+    /** Points drawn beyond the training data, so the two real samples are random rows of a large pool. */
+    public static final int POOL_EXTRA = 40_000;
+    /** Number of real pairs (A_k, B_k) of the averaged columns; POOL_EXTRA holds 2·PAIRS·SAMPLES rows. */
+    public static final int PAIRS = 5;
+    /** The default seed. */
+    public static final long DEFAULT_SEED = 42L;
+
+    private QualityReport() {}
+
+    /**
+     * One line of the report.
+     *
+     * @param dataset the dataset
+     * @param quality SW(generated, A_1) with the floor SW(B_1, A_1)
+     * @param averaged the means over k = 1..{@value #PAIRS} of SW(generated, A_k) and SW(B_k, A_k)
+     * @param trainSeconds wall time of training
+     * @param sampleSeconds wall time of generating the samples
+     */
+    public record Row(Dataset dataset, Wasserstein.Floor quality, Wasserstein.Floor averaged, double trainSeconds, double sampleSeconds) {
+        /** Whether SW / floor ≤ {@value #GOAL}. */
+        public boolean meetsGoal() {
+            return quality.ratio() <= GOAL;
+        }
+    }
+
+    /**
+     * Trains {@code recipe} on {@code dataset} and measures its samples (draw order in the class comment).
+     *
+     * @param steps training steps, ≥ 1
+     */
+    public static Row evaluate(Recipe recipe, Dataset dataset, int steps, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int nTrain = recipe.trainingPoints();
+        SimpleMatrix pool = dataset.sample(nTrain + POOL_EXTRA, rng);
+        int[] order = new int[pool.getNumRows()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        MiniBatches.shuffle(order, rng);
+        SimpleMatrix train = rows(pool, order, 0, nTrain);
+
+        long start = System.nanoTime();
+        Recipe.Trained trained = recipe.train(train, steps, rng, TrainingMonitor.NONE);
+        long trainedAt = System.nanoTime();
+        SimpleMatrix generated = recipe.sample(trained, SAMPLES, rng);
+        long sampledAt = System.nanoTime();
+        Wasserstein.Floor quality = null;
+        double value = 0, floor = 0;
+        for (int k = 0; k < PAIRS; k++) {
+            int from = nTrain + 2 * k * SAMPLES;
+            Wasserstein.Floor pair = DistributionMetrics.withFloor(Wasserstein::sliced, generated, rows(pool, order, from, from + 2 * SAMPLES));
+            if (k == 0) quality = pair;
+            value += pair.value() / PAIRS;
+            floor += pair.floor() / PAIRS;
+        }
+        return new Row(dataset, quality, new Wasserstein.Floor(value, floor), (trainedAt - start) / 1e9, (sampledAt - trainedAt) / 1e9);
+    }
+
+    /** The rows order[from..to−1] of m, in that order. */
+    private static SimpleMatrix rows(SimpleMatrix m, int[] order, int from, int to) {
+        int d = m.getNumCols();
+        SimpleMatrix out = new SimpleMatrix(to - from, d);
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < d; j++) out.set(i - from, j, m.get(order[i], j));
+        }
+        return out;
+    }
+
+    public static void main(String[] args) {
+        Recipe recipe = Recipe.DEFAULT;
+        Integer steps = null;
+        List<Dataset> datasets = List.of(Dataset.values());
+        long seed = DEFAULT_SEED;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--recipe" -> recipe = Recipe.byName(value);
+                case "--steps" -> steps = Integer.parseInt(value);
+                case "--datasets" -> {
+                    List<Dataset> chosen = new ArrayList<>();
+                    for (String name : value.split(",")) chosen.add(Dataset.byName(name));
+                    datasets = chosen;
+                }
+                case "--seed" -> seed = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("argument \"" + args[i]
+                        + "\" is invalid: expected --recipe, --steps, --datasets or --seed");
+            }
+            i++;
+        }
+        int n = steps == null ? recipe.defaultSteps() : steps;
+        System.out.printf(Locale.ROOT, "Quality report: recipe %s, %d training steps on %d points, seed %d, "
+                + "%d generated vs %d real points, sliced W1 over %d directions%n",
+                recipe.id(), n, recipe.trainingPoints(), seed, SAMPLES, SAMPLES, Wasserstein.DEFAULT_DIRECTIONS);
+        System.out.printf(Locale.ROOT, "%-14s %8s %8s %6s %5s | %8s %8s %6s | %8s %8s%n",
+                "dataset", "SW", "floor", "ratio", "goal", "SW avg" + PAIRS, "floor", "ratio", "train s", "sample s");
+        boolean allMet = true;
+        double total = 0;
+        for (Dataset dataset : datasets) {
+            Row row = evaluate(recipe, dataset, n, seed);
+            allMet &= row.meetsGoal();
+            total += row.trainSeconds() + row.sampleSeconds();
+            System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %6.2f %5s | %8.4f %8.4f %6.2f | %8.1f %8.1f%n", dataset.id(),
+                    row.quality().value(), row.quality().floor(), row.quality().ratio(), row.meetsGoal() ? "ok" : "MISS",
+                    row.averaged().value(), row.averaged().floor(), row.averaged().ratio(),
+                    row.trainSeconds(), row.sampleSeconds());
+        }
+        System.out.printf(Locale.ROOT, "total %.1f s; goal ratio <= %.1f %s%n", total, GOAL,
+                allMet ? "met on every dataset" : "MISSED on at least one dataset");
+        if (!allMet) System.exit(2);
+    }
+}

@@ -1,0 +1,26 @@
+package org.diffusionlab.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.diffusionlab.data.Dataset;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class QualityReportTest {
+
+    @Test
+    @DisplayName("an untrained model misses the goal by far, and the floor is a real-vs-real distance near 0")
+    void untrainedModelMisses() {
+        QualityReport.Row row = QualityReport.evaluate(Recipe.NOTEBOOK, Dataset.TWO_GAUSSIANS, 1, 7);
+        assertEquals(Dataset.TWO_GAUSSIANS, row.dataset());
+        // 2000 vs 2000 real points of the blobs: SW ≈ 0.01–0.02; an untrained ε̂ ≈ 0 leaves a blurred cloud
+        assertTrue(row.quality().floor() > 0 && row.quality().floor() < 0.05, "floor " + row.quality().floor());
+        assertTrue(row.averaged().floor() > 0 && row.averaged().floor() < 0.05, "averaged floor " + row.averaged().floor());
+        assertTrue(row.quality().ratio() > 5, "ratio " + row.quality().ratio());
+        assertTrue(row.averaged().ratio() > 5, "averaged ratio " + row.averaged().ratio());
+        assertFalse(row.meetsGoal());
+        assertTrue(row.trainSeconds() >= 0 && row.sampleSeconds() > 0);
+    }
+}
