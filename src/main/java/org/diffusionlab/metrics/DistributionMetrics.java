@@ -122,8 +122,10 @@ public final class DistributionMetrics {
     /**
      * {@link #withFloor(ToDoubleBiFunction, SimpleMatrix, SimpleMatrix, SimpleMatrix)} with realA =
      * the first n rows of {@code real} and realB = the next n rows (n = rows of {@code generated}).
-     * The rows of {@code real} must be exchangeable (independent draws in no particular order; the
-     * toy datasets qualify, since even their two-part ones alternate the parts row by row).
+     * The rows of {@code real} must be exchangeable (independent draws in no particular order). The
+     * two-part toy datasets are not: they alternate their parts row by row, so every block of rows is
+     * split exactly 50/50 while generated samples split at random, and the floor comes out too low.
+     * Shuffle such data first, or pass two independent samples to the four-argument form.
      *
      * @param real at least 2n rows
      */

@@ -59,6 +59,7 @@ public final class MiniBatchTrainer {
         MiniBatches batches = new MiniBatches(data.getNumRows(), config.batchSize(), rng);
         double[] smoothed = new double[config.steps()];
         double running = Double.NaN;
+        double firstLoss = Double.NaN;
         for (int step = 1; step <= config.steps(); step++) {
             SimpleMatrix x0 = rows(data, batches.next());
             int[] t = new int[x0.getNumRows()];
@@ -66,9 +67,8 @@ public final class MiniBatchTrainer {
             ForwardProcess.NoisySample noisy = ForwardProcess.qSample(x0, t, schedule, rng);
             DeepMlp.Output output = model.forward(model.input(noisy.xt(), t, T));
             Losses.Loss loss = Losses.mse(output.out(), noisy.eps());
-            if (!Double.isFinite(loss.value())) {
-                throw new TrainingDivergedException(step, loss.value(), config.lr());
-            }
+            if (step == 1) firstLoss = loss.value();
+            TrainingDivergedException.check(step, loss.value(), firstLoss, config.lr());
             List<SimpleMatrix> gradients = model.backward(output.cache(), loss.grad()).asList();
             if (config.lrSchedule() != LearningRateSchedule.CONSTANT) {
                 optimizer.setLearningRate(config.lr() * config.lrSchedule().factor(step, config.steps()));
