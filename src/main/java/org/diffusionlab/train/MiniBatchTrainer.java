@@ -44,7 +44,7 @@ public final class MiniBatchTrainer {
      * @param rng the caller's random source
      * @param monitor told after every step
      * @return the smoothed loss after each step; index k holds step k + 1
-     * @throws TrainingDivergedException if a loss is NaN or infinite
+     * @throws TrainingDivergedException if a loss is NaN or infinite, or explodes (see {@link TrainingDivergedException#check})
      */
     public static double[] train(DeepMlp model, SimpleMatrix data, NoiseSchedule schedule, MiniBatchConfig config,
                                  RandomGenerator rng, TrainingMonitor monitor) {
