@@ -9,7 +9,6 @@ import org.diffusionlab.grading.Lab;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,12 +18,10 @@ import org.junit.jupiter.api.Test;
  * the one-t version. Students see its message after the due date, never this source.
  */
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 3 (hidden): the forward process on unseen shapes")
 class Ex3ForwardHiddenTest {
 
     @Test
-    @Tag("ex3") @Tag("ex3.2")
     @Graded(exercise = "3.2", points = 1, visibility = "after_due_date")
     @DisplayName("qSample(one t per row) matches the reference on a 1000×5 batch covering every step of T = 1000")
     void wideBatchEveryStep() {

@@ -11,16 +11,13 @@ import org.diffusionlab.grading.Lab;
 import org.diffusionlab.metrics.Wasserstein;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 1: the spiral dataset")
 class Ex1DatasetTest {
 
     @Test
-    @Tag("ex1") @Tag("ex1.1")
     @Graded(exercise = "1.1", points = 0.5)
     @DisplayName("makeSpiral returns n rows of 2 finite coordinates")
     void shape() {
@@ -35,7 +32,6 @@ class Ex1DatasetTest {
     }
 
     @Test
-    @Tag("ex1") @Tag("ex1.1")
     @Graded(exercise = "1.1", points = 1)
     @DisplayName("makeSpiral standardizes each column to mean 0 and (population) std 1")
     void standardized() {
@@ -59,7 +55,6 @@ class Ex1DatasetTest {
     }
 
     @Test
-    @Tag("ex1") @Tag("ex1.1")
     @Graded(exercise = "1.1", points = 0.5)
     @DisplayName("makeSpiral takes all of its randomness from rng")
     void reproducible() {
@@ -72,7 +67,6 @@ class Ex1DatasetTest {
     }
 
     @Test
-    @Tag("ex1") @Tag("ex1.1")
     @Graded(exercise = "1.1", points = 1.5)
     @DisplayName("makeSpiral(jitter 0.02) has the reference spiral's distribution (sliced Wasserstein vs real-vs-real floor)")
     void matchesReference() {
@@ -80,7 +74,6 @@ class Ex1DatasetTest {
     }
 
     @Test
-    @Tag("ex1") @Tag("ex1.1")
     @Graded(exercise = "1.1", points = 0.5)
     @DisplayName("makeSpiral applies the jitter: large (0.3) and none (0) both match the reference")
     void jitter() {

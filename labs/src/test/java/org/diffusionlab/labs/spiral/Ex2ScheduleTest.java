@@ -10,11 +10,9 @@ import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 2: the linear β schedule")
 class Ex2ScheduleTest {
 
@@ -34,7 +32,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.1")
     @Graded(exercise = "2.1", points = 1)
     @DisplayName("linearBetas matches the reference for the notebook's schedule (T = 100, 1e-4 → 5e-3)")
     void notebookBetas() {
@@ -42,7 +39,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.1")
     @Graded(exercise = "2.1", points = 0.5)
     @DisplayName("linearBetas matches the reference on random T, βstart, βend (including T = 2)")
     void randomBetas() {
@@ -54,7 +50,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.1")
     @Graded(exercise = "2.1", points = 0.5)
     @DisplayName("linearBetas with T = 1 is the single value βstart")
     void oneStep() {
@@ -65,7 +60,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.2")
     @Graded(exercise = "2.2", points = 1)
     @DisplayName("alphas is 1 − β element by element, leaving β unchanged")
     void alphas() {
@@ -85,7 +79,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.3")
     @Graded(exercise = "2.3", points = 1)
     @DisplayName("alphaBars is the running product of the α, leaving α unchanged")
     void alphaBars() {
@@ -110,7 +103,6 @@ class Ex2ScheduleTest {
     }
 
     @Test
-    @Tag("ex2") @Tag("ex2.3")
     @Graded(exercise = "2.3", points = 0.5)
     @DisplayName("alphaBars starts with ᾱ_1 = α_1, also for T = 1")
     void firstAlphaBar() {

@@ -11,11 +11,9 @@ import org.diffusionlab.grading.Lab;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 3: the forward process q(x_t | x_0)")
 class Ex3ForwardTest {
 
@@ -83,7 +81,6 @@ class Ex3ForwardTest {
     }
 
     @Test
-    @Tag("ex3") @Tag("ex3.1")
     @Graded(exercise = "3.1", points = 1.5)
     @DisplayName("qSample(one t) matches the reference on random data, steps and schedules")
     void randomSingleT() {
@@ -95,7 +92,6 @@ class Ex3ForwardTest {
     }
 
     @Test
-    @Tag("ex3") @Tag("ex3.1")
     @Graded(exercise = "3.1", points = 1)
     @DisplayName("qSample(one t) is right at the ends: t = 1, t = T, T = 1, n = 1")
     void edgesSingleT() {
@@ -116,7 +112,6 @@ class Ex3ForwardTest {
     }
 
     @Test
-    @Tag("ex3") @Tag("ex3.2")
     @Graded(exercise = "3.2", points = 1.5)
     @DisplayName("qSample(one t per row) matches the reference on random data and random per-row steps")
     void randomPerRow() {
@@ -132,7 +127,6 @@ class Ex3ForwardTest {
     }
 
     @Test
-    @Tag("ex3") @Tag("ex3.2")
     @Graded(exercise = "3.2", points = 1)
     @DisplayName("qSample(one t per row) is right at the ends: rows at t = 1 and t = T, T = 1, n = 1")
     void edgesPerRow() {

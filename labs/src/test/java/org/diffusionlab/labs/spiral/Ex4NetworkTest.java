@@ -12,11 +12,9 @@ import org.diffusionlab.model.MomentumSgd;
 import org.diffusionlab.model.Mlp;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 4: the network (forward, backward, momentum)")
 class Ex4NetworkTest {
 
@@ -60,7 +58,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.1")
     @Graded(exercise = "4.1", points = 1.5)
     @DisplayName("forward's output matches the reference on random inputs, weights and biases")
     void forwardOutput() {
@@ -68,7 +65,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.1")
     @Graded(exercise = "4.1", points = 1)
     @DisplayName("forward's cache holds x, z1, h1, z2, h2 (before and after each ReLU)")
     void forwardCache() {
@@ -77,7 +73,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.1")
     @Graded(exercise = "4.1", points = 0.5)
     @DisplayName("forward works for a single point (n = 1) and a hidden size of 1")
     void forwardEdges() {
@@ -130,7 +125,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.2")
     @Graded(exercise = "4.2", points = 1)
     @DisplayName("backward: dW3 and db3 (the last layer) match the reference")
     void backwardLayer3() {
@@ -138,7 +132,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.2")
     @Graded(exercise = "4.2", points = 1)
     @DisplayName("backward: dW2 and db2 (through the second ReLU) match the reference")
     void backwardLayer2() {
@@ -146,7 +139,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.2")
     @Graded(exercise = "4.2", points = 1)
     @DisplayName("backward: dW1 and db1 (through both ReLUs) match the reference")
     void backwardLayer1() {
@@ -154,7 +146,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.2")
     @Graded(exercise = "4.2", points = 1)
     @DisplayName("backward agrees with central finite differences of L = Σ out ⊙ G")
     void finiteDifferences() {
@@ -225,7 +216,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.3")
     @Graded(exercise = "4.3", points = 1)
     @DisplayName("one momentum step from rest is w ← w − lr·g for all six parameters")
     void firstStep() {
@@ -233,7 +223,6 @@ class Ex4NetworkTest {
     }
 
     @Test
-    @Tag("ex4") @Tag("ex4.3")
     @Graded(exercise = "4.3", points = 1)
     @DisplayName("several momentum steps match the reference (v ← m·v − lr·g, w ← w + v)")
     void severalSteps() {

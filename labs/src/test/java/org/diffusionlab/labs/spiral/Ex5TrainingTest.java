@@ -23,12 +23,10 @@ import org.diffusionlab.sample.DdpmSampler;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 5: training")
 class Ex5TrainingTest {
 
@@ -71,7 +69,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.1")
     @Graded(exercise = "5.1", points = 0.5)
     @DisplayName("trainStep feeds the network the rows [x_t, t/T]")
     void stepInput() {
@@ -115,7 +112,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.1")
     @Graded(exercise = "5.1", points = 1)
     @DisplayName("trainStep returns mean((ε̂ − ε)²) and updates the network like the reference (one step)")
     void oneStep() {
@@ -124,7 +120,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.1")
     @Graded(exercise = "5.1", points = 0.5)
     @DisplayName("trainStep keeps matching the reference over several steps (momentum carries over)")
     void severalSteps() {
@@ -212,7 +207,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 0.5)
     @DisplayName("train calls qSample and trainStep once per step, with the data, T, config.lr() and config.momentum()")
     void callsParts() {
@@ -224,7 +218,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 1)
     @DisplayName("train draws each row's t uniformly from 1..T, fresh every step")
     void drawsT() {
@@ -253,7 +246,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 1)
     @DisplayName("train draws ε ~ N(0, I) (n × d), fresh every step")
     void drawsEps() {
@@ -282,7 +274,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 1)
     @DisplayName("train passes the same t and ε to qSample and trainStep, and trainStep gets qSample's x_t")
     void consistent() {
@@ -297,7 +288,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 1)
     @DisplayName("train's smoothed loss is ℓ̄_1 = ℓ_1, ℓ̄_k = s·ℓ̄_{k−1} + (1 − s)·ℓ_k, and the monitor sees every step")
     void smoothing() {
@@ -329,7 +319,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 0.5)
     @DisplayName("train stops with an IllegalStateException naming the step when the loss is not finite")
     void diverges() {
@@ -351,7 +340,6 @@ class Ex5TrainingTest {
     }
 
     @Test
-    @Tag("ex5") @Tag("ex5.2")
     @Graded(exercise = "5.2", points = 1.5)
     @DisplayName("end to end: your loop (reference network and parts) learns the spiral")
     @Timeout(60) // a few seconds normally; headroom for a loaded machine

@@ -6,7 +6,6 @@ import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
  * flagged (failed) while an answer is still a TODO or shorter than the minimum.
  */
 @Lab("spiral")
-@Tag("spiral")
 @DisplayName("Exercise 7: reflections and experiments report (graded by hand)")
 class Ex7ReflectionsTest {
 
@@ -27,7 +25,6 @@ class Ex7ReflectionsTest {
     }
 
     @Test
-    @Tag("ex7") @Tag("ex7.1")
     @Graded(exercise = "7.1", points = 0, manual = true)
     @DisplayName("Reflection 7.1: the schedule and sample quality")
     void scheduleAndQuality() {
@@ -35,7 +32,6 @@ class Ex7ReflectionsTest {
     }
 
     @Test
-    @Tag("ex7") @Tag("ex7.2")
     @Graded(exercise = "7.2", points = 0, manual = true)
     @DisplayName("Reflection 7.2: the smoothing factor")
     void smoothing() {
@@ -43,7 +39,6 @@ class Ex7ReflectionsTest {
     }
 
     @Test
-    @Tag("ex7") @Tag("ex7.3")
     @Graded(exercise = "7.3", points = 0, manual = true)
     @DisplayName("Reflection 7.3: forward vs reverse snapshots")
     void snapshots() {
@@ -51,7 +46,6 @@ class Ex7ReflectionsTest {
     }
 
     @Test
-    @Tag("ex7") @Tag("ex7.4")
     @Graded(exercise = "7.4", points = 0, manual = true)
     @DisplayName("Experiments report 7.4: two experiments and a lesson")
     void experimentsReport() {

@@ -125,7 +125,7 @@ public final class SpiralWalkthrough {
             System.out.println();
             System.out.println("Stopped at " + where + ": TODO " + id + " is not implemented yet.");
             System.out.println("  " + message);
-            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgroups=ex" + id
+            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgrading.exercise=" + id
                     + "  and run the walkthrough again.");
             System.exit(2);
             throw e;
