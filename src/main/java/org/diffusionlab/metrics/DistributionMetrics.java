@@ -62,9 +62,9 @@ public final class DistributionMetrics {
      * @param bins B ≥ 1
      */
     public static double[] histogramOverlapPerAxis(SimpleMatrix a, SimpleMatrix b, int bins) {
-        checkDims(a, b);
+        Wasserstein.checkDims(a, b);
         double[] out = new double[a.getNumCols()];
-        for (int j = 0; j < out.length; j++) out[j] = histogramOverlap(column(a, j), column(b, j), bins);
+        for (int j = 0; j < out.length; j++) out[j] = histogramOverlap(Wasserstein.column(a, j), Wasserstein.column(b, j), bins);
         return out;
     }
 
@@ -88,7 +88,7 @@ public final class DistributionMetrics {
      * @param b {@code m × d}, m ≥ 1
      */
     public static double energyDistance(SimpleMatrix a, SimpleMatrix b) {
-        checkDims(a, b);
+        Wasserstein.checkDims(a, b);
         if (a.getNumRows() == 0 || b.getNumRows() == 0) {
             throw new IllegalArgumentException("a has " + a.getNumRows() + " rows, b has " + b.getNumRows()
                     + ", invalid: both need at least one point");
@@ -170,18 +170,5 @@ public final class DistributionMetrics {
             total += row;
         }
         return total / ((double) n * m);
-    }
-
-    private static double[] column(SimpleMatrix m, int j) {
-        double[] c = new double[m.getNumRows()];
-        for (int i = 0; i < c.length; i++) c[i] = m.get(i, j);
-        return c;
-    }
-
-    private static void checkDims(SimpleMatrix a, SimpleMatrix b) {
-        if (a.getNumCols() != b.getNumCols()) {
-            throw new IllegalArgumentException("b has " + b.getNumCols() + " columns, invalid: must match a's "
-                    + a.getNumCols());
-        }
     }
 }

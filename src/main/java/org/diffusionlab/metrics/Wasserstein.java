@@ -106,13 +106,15 @@ public final class Wasserstein {
         }
     }
 
-    private static double[] column(SimpleMatrix m, int j) {
+    /** Column j of m as an array (shared by the metrics of this package). */
+    static double[] column(SimpleMatrix m, int j) {
         double[] c = new double[m.getNumRows()];
         for (int i = 0; i < c.length; i++) c[i] = m.get(i, j);
         return c;
     }
 
-    private static void checkDims(SimpleMatrix a, SimpleMatrix b) {
+    /** Throws unless a and b have the same number of columns (shared by the metrics of this package). */
+    static void checkDims(SimpleMatrix a, SimpleMatrix b) {
         if (a.getNumCols() != b.getNumCols()) {
             throw new IllegalArgumentException("b has " + b.getNumCols() + " columns, invalid: must match a's "
                     + a.getNumCols());
