@@ -361,7 +361,9 @@ public final class Main implements Callable<Integer> {
                     outDir.resolve("8-marginals.png")));
             String title = String.format(Locale.ROOT, "%s, %s, T = %d, %s sampler, seed %d", dataset.id(),
                     setup.loaded() != null ? "loaded model" : cosine ? "cosine schedule" : "linear schedule", T, sampler.id, seed);
-            figures.add(Figures.summary(data, schedule, loss, generated, title, metricLines, outDir.resolve("9-summary.png")));
+            List<String> text = new ArrayList<>(List.of("sampler: " + samplerDescription(T), ""));
+            text.addAll(metricLines);
+            figures.add(Figures.summary(data, schedule, loss, generated, title, text, outDir.resolve("9-summary.png")));
         }
         if (gif) {
             Path forwardGif = outDir.resolve("forward.gif"), reverseGif = outDir.resolve("reverse.gif");
