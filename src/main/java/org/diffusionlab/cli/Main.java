@@ -50,18 +50,30 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The whole spiral lab in one command: data → schedule → training → sampling → metrics → figures,
- * with the minimal lab's defaults (notebook 000). Prints the time of every phase and the sliced
- * Wasserstein distance of the samples beside its real-vs-real noise floor.
+ * The whole lab in one command: data → schedule → training → sampling → metrics → figures, with
+ * the minimal lab's defaults (notebook 000: spiral, linear schedule, DDPM sampler). Prints the time
+ * of every phase and each metric (sliced W1, W1 per axis, histogram overlap per axis, energy
+ * distance) beside its real-vs-real floor: the same metric between two fresh draws of the dataset,
+ * as large as the data and as the samples.
+ *
+ * <p>The flags pick the dataset, the schedule (linear with its β range, or cosine: then the β flags
+ * are rejected rather than ignored), the sampler (ddpm, posterior, ddim with S steps and η,
+ * optional x̂0 clipping), and extras: GIFs, three more figures, saving a checkpoint after training,
+ * or loading one instead of training (then the training and schedule flags are rejected: the
+ * checkpoint fixes them). Without these flags the run and its six figures are those of the
+ * minimal lab. A flag that does not apply to the chosen options is a usage error, not a silent
+ * no-op.
  *
  * <p>Exit status: 0 on success; 1 if training diverges (a non-finite loss or non-finite samples)
- * or a figure cannot be written; 2 for an unknown flag or a bad value (with the usage on stderr).
+ * or a figure or checkpoint cannot be written; 2 for an unknown flag, a bad value, a flag that does
+ * not apply, or an unreadable checkpoint (with the usage on stderr).
  */
 @Command(name = "diffusion-lab", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false, version = "diffusion-lab 0.1.0",
         description = {
-            "Runs the minimal DDPM lab on a 2-D spiral end to end: makes the data,",
-            "trains the noise predictor, samples, measures, and writes every figure",
-            "as PNG into --out. Defaults are the minimal lab's (notebook 000)."
+            "Runs a DDPM on a 2-D toy dataset end to end: makes the data, trains the",
+            "noise predictor (or loads a checkpoint), samples, measures each metric",
+            "beside its real-vs-real floor, and writes every figure as PNG into --out.",
+            "Defaults are the minimal lab's (notebook 000): spiral, linear schedule, ddpm."
         })
 public final class Main implements Callable<Integer> {
 
@@ -72,7 +84,7 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--points", defaultValue = "1500", paramLabel = "N",
-            description = "Spiral points to train on, >= 2 (default: ${DEFAULT-VALUE}).")
+            description = "Data points to train on, >= 2 (default: ${DEFAULT-VALUE}).")
     int points;
 
     @Option(names = "--jitter", defaultValue = "0.02", paramLabel = "SIGMA",

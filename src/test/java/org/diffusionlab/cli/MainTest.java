@@ -82,6 +82,12 @@ class MainTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("Usage: diffusion-lab"), r.out());
         assertTrue(r.out().contains("--beta-end"), r.out());
+        for (String flag : new String[] {"--dataset", "--schedule", "--sampler", "--ddim-steps", "--eta", "--clip-x0",
+            "--save-checkpoint", "--load-checkpoint", "--gif", "--all-figures"}) {
+            assertTrue(r.out().contains(flag), flag + " missing in:\n" + r.out());
+        }
+        // The --dataset description spells out the names; it must stay in sync with the enum.
+        assertTrue(r.out().replaceAll("\\s+", " ").contains(org.diffusionlab.data.Dataset.validNames()), r.out());
     }
 
     @Test
