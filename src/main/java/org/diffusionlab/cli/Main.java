@@ -330,6 +330,13 @@ public final class Main implements Callable<Integer> {
             return CommandLine.ExitCode.SOFTWARE;
         }
 
+        int far = farOutside(generated, data);
+        if (far > 0) {
+            // A few exploded samples dominate every distance (and squeeze the histograms into one bin).
+            out.printf(Locale.ROOT, "WARNING: %d of %d samples lie more than %s times as far from 0 as any data point; "
+                    + "the metrics below are dominated by them. A tiny alpha_bar_T (cosine) amplifies the model's error "
+                    + "at t = T: try --sampler posterior --clip-x0 -3,3, or more --steps.%n", far, samples, plain(FAR));
+        }
         // The floor: the same metric between two fresh real samples of the data's and the
         // samples' sizes (every metric here is symmetric in its two arguments).
         SimpleMatrix realA = draw(points, floorRngA), realB = draw(samples, floorRngB);
@@ -433,6 +440,19 @@ public final class Main implements Callable<Integer> {
             }
             return lines;
         }
+    }
+
+    /** How far outside the data a sample must lie, in multiples of the data's largest |coordinate|, to be counted by {@link #farOutside}. */
+    static final double FAR = 3;
+
+    /** Samples with a coordinate beyond {@link #FAR} times the data's largest |coordinate|. */
+    private static int farOutside(SimpleMatrix generated, SimpleMatrix data) {
+        double limit = FAR * data.elementMaxAbs();
+        int far = 0;
+        for (int i = 0; i < generated.getNumRows(); i++) {
+            if (Math.abs(generated.get(i, 0)) > limit || Math.abs(generated.get(i, 1)) > limit) far++;
+        }
+        return far;
     }
 
     /** x_0 of the chosen dataset: the spiral with --jitter, any other with its default parameters. */

@@ -335,4 +335,26 @@ class MainTest {
         assertEquals(2, r.status(), r.out() + r.err());
         assertTrue(r.err().contains(flag.substring(0, flag.indexOf('='))), r.err());
     }
+
+    @Test
+    @DisplayName("samples far outside the data get a warning that names --clip-x0, and clipping removes them")
+    void farSamplesWarning(@TempDir Path dir) throws IOException {
+        // A model whose noise predictions are 1e3 times too large, under the cosine schedule: x0_hat explodes.
+        var init = org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)).parameters();
+        var broken = new org.diffusionlab.model.Mlp(init.get(0), init.get(1), init.get(2), init.get(3),
+                init.get(4).scale(1e3), init.get(5));
+        Path ckpt = dir.resolve("broken.bin");
+        new org.diffusionlab.train.Checkpoint(broken, NoiseSchedule.cosineBetaSchedule(20),
+                new org.diffusionlab.train.TrainConfig(1, 1e-3, 0.9, 0.9)).save(ckpt);
+        String[] common = {"--load-checkpoint", ckpt.toString(), "--points", "200", "--samples", "100", "--sampler", "posterior"};
+        Result raw = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--out", dir.resolve("a").toString())).toArray(String[]::new));
+        assertEquals(0, raw.status(), raw.out() + raw.err());
+        assertTrue(raw.out().contains("WARNING: ") && raw.out().contains("--clip-x0"), raw.out());
+        Result clipped = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--clip-x0=-1,1", "--out", dir.resolve("b").toString())).toArray(String[]::new));
+        assertEquals(0, clipped.status(), clipped.out() + clipped.err());
+        assertFalse(clipped.out().contains("samples lie more than"), clipped.out());
+        assertFalse(tiny.out().contains("samples lie more than"), tiny.out());
+    }
 }
