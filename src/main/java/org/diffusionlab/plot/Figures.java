@@ -49,6 +49,9 @@ public final class Figures {
 
     private static final Color DATA = new Color(31, 119, 180);
     private static final Color GENERATED = new Color(255, 127, 14);
+    /** Series colours of multi-series line charts, in order. */
+    private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+        new Color(214, 39, 40)};
     private static final Color BACKDROP = new Color(200, 200, 200);
     private static final Font SUPTITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     private static final int SUPTITLE_HEIGHT = 34;
@@ -207,6 +210,228 @@ public final class Figures {
         addPoints(chart, "generated (" + generated.getNumRows() + ")", generated, translucent(GENERATED));
         fitEqual(chart, List.of(real, generated));
         return write(BitmapEncoder.getBufferedImage(chart), file);
+    }
+
+    /**
+     * Schedules compared on one figure, three panels side by side, each against t = 1..T: β_t
+     * (left), ᾱ_t (middle, y on [0, 1]) and SNR_t = ᾱ_t / (1 − ᾱ_t) (right, log axis, so the
+     * decades of signal a schedule spends at each t can be read off). One colour per schedule,
+     * with a legend.
+     *
+     * @param schedules name → schedule, in legend order; 1 to 4 schedules, all with the same T ≥ 2
+     * @param file where to write the PNG
+     */
+    public static Path scheduleComparison(Map<String, NoiseSchedule> schedules, Path file) throws IOException {
+        if (schedules.isEmpty() || schedules.size() > COLORS.length) {
+            throw new IllegalArgumentException("schedules has " + schedules.size() + " entries, invalid: need 1 to "
+                    + COLORS.length);
+        }
+        int T = schedules.values().iterator().next().T();
+        for (Map.Entry<String, NoiseSchedule> e : schedules.entrySet()) {
+            if (e.getValue().T() != T || T < 2) {
+                throw new IllegalArgumentException("schedule \"" + e.getKey() + "\" has T = " + e.getValue().T()
+                        + ", invalid: all schedules need the same T >= 2 (the first has " + T + ")");
+            }
+        }
+        double[] t = new double[T];
+        for (int i = 0; i < T; i++) t[i] = i + 1;
+        XYChart betas = lineChart("β_t", "t", "β_t", 400, 380);
+        XYChart alphaBars = lineChart("ᾱ_t", "t", "ᾱ_t", 400, 380);
+        XYChart snrs = lineChart("SNR_t = ᾱ_t / (1 − ᾱ_t), log axis", "t", "SNR_t", 400, 380);
+        int k = 0;
+        for (Map.Entry<String, NoiseSchedule> e : schedules.entrySet()) {
+            NoiseSchedule s = e.getValue();
+            double[] snr = new double[T];
+            for (int i = 0; i < T; i++) snr[i] = s.snr(i + 1);
+            addLine(betas, e.getKey(), t, s.betas(), COLORS[k]);
+            addLine(alphaBars, e.getKey(), t, s.alphaBars(), COLORS[k]);
+            addLine(snrs, e.getKey(), t, snr, COLORS[k]);
+            k++;
+        }
+        for (XYChart chart : List.of(betas, alphaBars, snrs)) {
+            chart.getStyler().setXAxisMin(1.0).setXAxisMax((double) T).setLegendVisible(true)
+                    .setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+            hideEndDots(chart);
+        }
+        betas.getStyler().setYAxisMin(0.0);
+        alphaBars.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        snrs.getStyler().setYAxisLogarithmic(true);
+        return write(sideBySide("Noise schedules compared, T = " + T, List.of(betas, alphaBars, snrs)), file);
+    }
+
+    /**
+     * Marginal histograms of real and generated points, one panel per axis (x left, y right): the
+     * fraction of points in each of {@code bins} equal-width bins over the two sets' common range
+     * (the binning of {@code DistributionMetrics.histogramOverlap}), drawn as step lines, real in
+     * blue, generated in orange. Each panel is titled with its caption, e.g. the axis's W1 and
+     * histogram overlap beside their floors.
+     *
+     * @param real {@code n × 2}
+     * @param generated {@code m × 2}
+     * @param captions one title per axis (2 strings)
+     * @param bins B ≥ 1
+     * @param file where to write the PNG
+     */
+    public static Path marginals(SimpleMatrix real, SimpleMatrix generated, List<String> captions, int bins, Path file)
+            throws IOException {
+        requirePoints("real", real);
+        requirePoints("generated", generated);
+        if (captions.size() != 2) {
+            throw new IllegalArgumentException("captions has " + captions.size() + " entries, invalid: need one per axis (2)");
+        }
+        if (bins < 1) {
+            throw new IllegalArgumentException("bins = " + bins + " is invalid: must be >= 1");
+        }
+        List<XYChart> panels = new ArrayList<>();
+        for (int j = 0; j < 2; j++) {
+            double[] a = column(real, j), b = column(generated, j);
+            double lo = Math.min(min(a), min(b)), hi = Math.max(max(a), max(b));
+            XYChart chart = lineChart(captions.get(j), j == 0 ? "x" : "y", "fraction of points per bin", 520, 400);
+            chart.getStyler().setLegendVisible(true).setLegendPosition(Styler.LegendPosition.InsideNE);
+            addSteps(chart, "real (" + a.length + ")", a, lo, hi, bins, DATA);
+            addSteps(chart, "generated (" + b.length + ")", b, lo, hi, bins, GENERATED);
+            chart.getStyler().setYAxisMin(0.0);
+            panels.add(chart);
+        }
+        return write(sideBySide("Marginal histograms, real vs generated (" + bins + " bins)", panels), file);
+    }
+
+    /**
+     * The whole run in one image, a 3 × 2 grid of 400 × 360 panels: top row the training data,
+     * the schedule's ᾱ_t and the smoothed loss; bottom row the generated samples over the data
+     * (grey) and, across two cells, the metric lines as text.
+     *
+     * @param data x_0, {@code n × 2}
+     * @param schedule the schedule sampled with
+     * @param smoothedLoss the loss curve (all finite); empty when the model was not trained in this
+     *     run (then the panel says so)
+     * @param generated samples, {@code m × 2}
+     * @param title the figure's title, e.g. the dataset and sampler
+     * @param metricLines lines of the text panel, e.g. each metric beside its floor
+     * @param file where to write the PNG
+     */
+    public static Path summary(SimpleMatrix data, NoiseSchedule schedule, double[] smoothedLoss, SimpleMatrix generated,
+                               String title, List<String> metricLines, Path file) throws IOException {
+        requirePoints("data", data);
+        requirePoints("generated", generated);
+        for (int i = 0; i < smoothedLoss.length; i++) requireFinite("smoothedLoss[" + i + "]", smoothedLoss[i]);
+        int w = 400, h = 360;
+        AspectChart dataChart = scatterChart("Data (n = " + data.getNumRows() + ")", w, h, 2);
+        addPoints(dataChart, "data", data, DATA);
+        AspectChart samplesChart = scatterChart("Generated (m = " + generated.getNumRows() + "), data in grey", w, h, 2);
+        addPoints(samplesChart, "data", data, BACKDROP);
+        addPoints(samplesChart, "generated", generated, GENERATED);
+        fitEqual(List.of(dataChart, samplesChart), List.of(data, generated));
+
+        int T = schedule.T();
+        double[] t = new double[T];
+        for (int i = 0; i < T; i++) t[i] = i + 1;
+        XYChart alphaBars = lineChart(String.format(Locale.ROOT, "Schedule: ᾱ_t (ᾱ_T = %.3g)", schedule.terminalAlphaBar()),
+                "t", "ᾱ_t", w, h);
+        addLine(alphaBars, "ᾱ_t", t, schedule.alphaBars(), GENERATED);
+        alphaBars.getStyler().setXAxisMin(1.0).setXAxisMax((double) Math.max(T, 2)).setYAxisMin(0.0).setYAxisMax(1.0);
+
+        BufferedImage loss;
+        if (smoothedLoss.length == 0) {
+            loss = textPanel(List.of("No loss curve:", "the model was loaded,", "not trained in this run."), w, h);
+        } else {
+            double[] step = new double[smoothedLoss.length];
+            for (int i = 0; i < step.length; i++) step[i] = i + 1;
+            XYChart lossChart = lineChart(String.format(Locale.ROOT, "Loss (smoothed), final %.4g",
+                    smoothedLoss[smoothedLoss.length - 1]), "step", "MSE", w, h);
+            addLine(lossChart, "loss", step, smoothedLoss, DATA);
+            lossChart.getStyler().setXAxisMin(1.0).setXAxisMax((double) Math.max(step.length, 2));
+            loss = BitmapEncoder.getBufferedImage(lossChart);
+        }
+        BufferedImage out = new BufferedImage(3 * w, 2 * h + SUPTITLE_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.setColor(Color.BLACK);
+            g.setFont(SUPTITLE);
+            FontMetrics fm = g.getFontMetrics();
+            g.drawString(title, (out.getWidth() - fm.stringWidth(title)) / 2, (SUPTITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
+            g.drawImage(BitmapEncoder.getBufferedImage(dataChart), 0, SUPTITLE_HEIGHT, null);
+            g.drawImage(BitmapEncoder.getBufferedImage(alphaBars), w, SUPTITLE_HEIGHT, null);
+            g.drawImage(loss, 2 * w, SUPTITLE_HEIGHT, null);
+            g.drawImage(BitmapEncoder.getBufferedImage(samplesChart), 0, SUPTITLE_HEIGHT + h, null);
+            g.drawImage(textPanel(metricLines, 2 * w, h), w, SUPTITLE_HEIGHT + h, null);
+        } finally {
+            g.dispose();
+        }
+        return write(out, file);
+    }
+
+    /** Lines of monospaced text, top-left aligned, on a white panel. */
+    private static BufferedImage textPanel(List<String> lines, int width, int height) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 14));
+            int lineHeight = g.getFontMetrics().getHeight();
+            int y = 30 + g.getFontMetrics().getAscent();
+            for (String line : lines) {
+                g.drawString(line, 20, y);
+                y += lineHeight;
+            }
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    /** A histogram as a step line: fraction of {@code values} per bin of [lo, hi], last bin closed. */
+    private static void addSteps(XYChart chart, String name, double[] values, double lo, double hi, int bins, Color color) {
+        double width = (hi - lo) / bins;
+        double[] fraction = new double[bins];
+        for (double v : values) {
+            int k = width == 0 ? 0 : (int) ((v - lo) / width);
+            fraction[Math.min(k, bins - 1)] += 1.0 / values.length;
+        }
+        // A collapsed range still needs a visible bin.
+        double w = width == 0 ? 1e-3 : width;
+        double[] x = new double[2 * bins], y = new double[2 * bins];
+        for (int k = 0; k < bins; k++) {
+            x[2 * k] = lo + k * w;
+            x[2 * k + 1] = lo + (k + 1) * w;
+            y[2 * k] = fraction[k];
+            y[2 * k + 1] = fraction[k];
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setLineColor(color);
+        series.setLineStyle(new BasicStroke(2f));
+    }
+
+    /** Keeps the legend to one entry per schedule: the end dots of {@link #addLine} get no entry. */
+    private static void hideEndDots(XYChart chart) {
+        for (XYSeries series : chart.getSeriesCollection()) {
+            if (series.getName().endsWith(" (last)")) series.setShowInLegend(false);
+        }
+    }
+
+    private static double[] column(SimpleMatrix m, int j) {
+        double[] c = new double[m.getNumRows()];
+        for (int i = 0; i < c.length; i++) c[i] = m.get(i, j);
+        return c;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) m = Math.min(m, x);
+        return m;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) m = Math.max(m, x);
+        return m;
     }
 
     private static AspectChart scatterChart(String title, int width, int height, int markerSize) {

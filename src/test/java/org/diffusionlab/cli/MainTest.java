@@ -82,6 +82,12 @@ class MainTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("Usage: diffusion-lab"), r.out());
         assertTrue(r.out().contains("--beta-end"), r.out());
+        for (String flag : new String[] {"--dataset", "--schedule", "--sampler", "--ddim-steps", "--eta", "--clip-x0",
+            "--save-checkpoint", "--load-checkpoint", "--gif", "--all-figures"}) {
+            assertTrue(r.out().contains(flag), flag + " missing in:\n" + r.out());
+        }
+        // The --dataset description spells out the names; it must stay in sync with the enum.
+        assertTrue(r.out().replaceAll("\\s+", " ").contains(org.diffusionlab.data.Dataset.validNames()), r.out());
     }
 
     @Test
@@ -147,5 +153,208 @@ class MainTest {
         assertEquals(1, r.status(), r.out() + r.err());
         assertTrue(r.err().contains("diverged") && r.err().contains("smaller learning rate"), r.err());
         assertFalse(r.err().contains("Usage"), "a divergence is not a usage error:\n" + r.err());
+    }
+
+    /** The tiny run's flags, with {@code extra} appended and the output in {@code dir}. */
+    static Result tiny(Path dir, String... extra) {
+        String[] base = {"--steps", "20", "--points", "200", "--samples", "100", "--hidden", "16", "--timesteps", "20",
+            "--out", dir.toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        Result r = run(args);
+        assertEquals(0, r.status(), r.out() + r.err());
+        return r;
+    }
+
+    /** The printed metric table and the final sliced W1 line: every number the run reports about its samples. */
+    static String metrics(Result r) {
+        return r.out().lines().filter(l -> l.startsWith("  sliced W1") || l.startsWith("  W1 ")
+                || l.startsWith("  overlap ") || l.startsWith("  energy ") || l.startsWith("sliced W1 to the data"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    static void assertImagesEqual(Path a, Path b) throws IOException {
+        BufferedImage x = ImageIO.read(a.toFile()), y = ImageIO.read(b.toFile());
+        assertEquals(x.getWidth(), y.getWidth());
+        assertEquals(x.getHeight(), y.getHeight());
+        for (int row = 0; row < x.getHeight(); row++) {
+            for (int col = 0; col < x.getWidth(); col++) {
+                if (x.getRGB(col, row) != y.getRGB(col, row)) {
+                    throw new AssertionError(a + " and " + b + " differ at (" + col + ", " + row + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("every metric is printed beside its real-vs-real floor, the overlap marked higher-is-better")
+    void metricTable() {
+        String table = metrics(tiny);
+        for (String name : new String[] {"sliced W1", "W1 x", "W1 y", "overlap x", "overlap y", "energy distance"}) {
+            Matcher m = Pattern.compile("(?m)^  " + name + " +([0-9.e+-]+) +([0-9.e+-]+) +([0-9.e+-]+)").matcher(table);
+            assertTrue(m.find(), name + " missing in:\n" + table);
+            double value = Double.parseDouble(m.group(1)), floor = Double.parseDouble(m.group(2));
+            assertTrue(value > 0 && floor > 0, m.group());
+            // the printed ratio is value / floor to its 3 significant digits
+            assertEquals(value / floor, Double.parseDouble(m.group(3)), 0.01 * value / floor + 1e-3 * (value / floor), m.group());
+        }
+        assertTrue(table.contains("overlap x") && tiny.out().contains("higher is better"), table);
+    }
+
+    @ParameterizedTest(name = "--dataset {0}")
+    @ValueSource(strings = {"two_gaussians", "moons", "circles", "swiss_roll", "checkerboard", "Swiss-Roll"})
+    @DisplayName("--dataset trains on any named dataset and says which")
+    void dataset(String name, @TempDir Path dir) {
+        Result r = tiny(dir, "--dataset", name);
+        String id = org.diffusionlab.data.Dataset.byName(name).id();
+        assertTrue(r.out().contains("200 " + id + " points"), r.out());
+        assertFalse(metrics(r).equals(metrics(tiny)), "the samples did not change with the dataset");
+    }
+
+    @Test
+    @DisplayName("--schedule cosine trains with the cosine schedule and adds the schedule comparison figure")
+    void cosine(@TempDir Path dir) throws IOException {
+        Result r = tiny(dir, "--schedule", "cosine");
+        double abT = NoiseSchedule.cosineBetaSchedule(20).terminalAlphaBar();
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "alpha_bar_T = %.4f", abT)), r.out());
+        assertTrue(r.out().contains("cosine schedule"), r.out());
+        BufferedImage cmp = ImageIO.read(dir.resolve("7-schedules.png").toFile());
+        assertEquals(1200, cmp.getWidth());
+        assertFalse(Files.exists(dir.resolve("8-marginals.png")), "--all-figures was not asked for");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--sampler=posterior", "--sampler=ddim", "--sampler=ddim --ddim-steps=5 --eta=0.5",
+        "--sampler=posterior --clip-x0=-3,3", "--sampler=ddim --ddim-steps=10 --clip-x0=-2.5,2.5"})
+    @DisplayName("--sampler posterior and ddim (with --ddim-steps, --eta, --clip-x0) sample and say how")
+    void samplers(String flags, @TempDir Path dir) {
+        Result r = tiny(dir, flags.split(" "));
+        String kind = flags.contains("ddim") ? "ddim" : "posterior";
+        assertTrue(r.out().contains("sampler: " + kind), r.out());
+        int steps = flags.contains("--ddim-steps=5") ? 5 : flags.contains("--ddim-steps=10") ? 10 : 20;
+        assertTrue(r.out().contains("100 samples over " + steps + " reverse steps (" + kind + ")"), r.out());
+        assertEquals(flags.contains("--clip-x0"), r.out().contains("x0_hat clipped"), r.out());
+        assertFalse(metrics(r).equals(metrics(tiny)), "same samples as the ddpm sampler");
+    }
+
+    @Test
+    @DisplayName("DDIM with eta 1 and S = T makes the draws of the posterior sampler, so the same samples")
+    void ddimMatchesPosterior(@TempDir Path a, @TempDir Path b) {
+        // (DdimSampler's class comment: eta = 1, S = T gives sigma^2 = beta_tilde and the same draw order.)
+        String ddim = metrics(tiny(a, "--sampler", "ddim", "--eta", "1"));
+        String posterior = metrics(tiny(b, "--sampler", "posterior"));
+        assertEquals(posterior.replaceAll("(\\d\\.\\d\\d)\\d*", "$1"), ddim.replaceAll("(\\d\\.\\d\\d)\\d*", "$1"));
+    }
+
+    @Test
+    @DisplayName("--gif writes forward.gif and reverse.gif, each decoding to many frames")
+    void gifs(@TempDir Path dir) throws IOException {
+        Result r = tiny(dir, "--gif");
+        for (String name : new String[] {"forward.gif", "reverse.gif"}) {
+            Path file = dir.resolve(name);
+            assertTrue(r.out().contains(file.toString()), r.out());
+            try (var in = ImageIO.createImageInputStream(file.toFile())) {
+                var reader = ImageIO.getImageReadersByFormatName("gif").next();
+                reader.setInput(in);
+                int frames = reader.getNumImages(true);
+                // T = 20: forward t = 0..20, reverse x_20..x_0, one frame each
+                assertEquals(21, frames, name);
+                assertEquals(Main.GIF_PIXELS, reader.read(frames - 1).getWidth(), name);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("--all-figures adds the schedule comparison, the marginal histograms and the summary")
+    void allFigures(@TempDir Path dir) throws IOException {
+        Result r = tiny(dir, "--all-figures");
+        Map<String, int[]> expected = Map.of("7-schedules.png", new int[] {1200, 414},
+                "8-marginals.png", new int[] {1040, 434}, "9-summary.png", new int[] {1200, 754});
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            BufferedImage image = ImageIO.read(dir.resolve(e.getKey()).toFile());
+            assertNotNull(image, e.getKey());
+            assertEquals(e.getValue()[0], image.getWidth(), e.getKey());
+            assertEquals(e.getValue()[1], image.getHeight(), e.getKey());
+        }
+        assertEquals(metrics(tiny), metrics(r), "extra figures changed the numbers");
+    }
+
+    @Test
+    @DisplayName("sampling from a saved checkpoint gives exactly the samples of the run that saved it")
+    void checkpointRoundTrip(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("ckpt/model.bin");
+        Result saved = tiny(dir.resolve("a"), "--dataset", "moons", "--save-checkpoint", ckpt.toString());
+        assertTrue(Files.size(ckpt) > 0);
+        Result loaded = run("--load-checkpoint", ckpt.toString(), "--dataset", "moons", "--points", "200",
+                "--samples", "100", "--out", dir.resolve("b").toString());
+        assertEquals(0, loaded.status(), loaded.out() + loaded.err());
+        assertEquals(metrics(saved), metrics(loaded));
+        assertFalse(metrics(saved).isEmpty());
+        assertImagesEqual(dir.resolve("a/6-real-vs-generated.png"), dir.resolve("b/6-real-vs-generated.png"));
+        assertImagesEqual(dir.resolve("a/5-reverse.png"), dir.resolve("b/5-reverse.png"));
+        assertFalse(Files.exists(dir.resolve("b/4-loss.png")), "a loaded model has no loss curve");
+        assertTrue(loaded.out().contains("no 4-loss.png"), loaded.out());
+        assertFalse(loaded.out().contains("train 100%"), "the loaded model was trained again");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--dataset=galaxy", "--schedule=quadratic", "--sampler=ddpm2", "--ddim-steps=3",
+        "--sampler=ddim --ddim-steps=0", "--sampler=ddim --ddim-steps=21", "--sampler=ddim --eta=1.5", "--eta=0.5",
+        "--clip-x0=-1,1", "--sampler=posterior --clip-x0=1,-1", "--sampler=posterior --clip-x0=abc",
+        "--sampler=ddim --clip-x0=1", "--schedule=cosine --beta-end=0.02", "--schedule=cosine --beta-start=0.001",
+        "--dataset=moons --jitter=0.1", "--load-checkpoint=/no/such/file", "--load-checkpoint=pom.xml"})
+    @DisplayName("a bad or misplaced value of a new flag prints the usage and the flag and exits with status 2")
+    void badNewValue(String flags) {
+        String[] args = (flags + " --timesteps=20 --out " + tinyOut.resolve("never")).split(" ");
+        Result r = run(args);
+        String last = flags.substring(flags.lastIndexOf(' ') + 1);
+        String flag = last.substring(0, last.indexOf('='));
+        assertAll(
+                () -> assertEquals(2, r.status()),
+                () -> assertTrue(r.err().contains(flag), r.err()),
+                () -> assertTrue(r.err().contains("Usage: diffusion-lab"), r.err()),
+                () -> assertEquals("", r.out()),
+                () -> assertFalse(Files.exists(tinyOut.resolve("never")), "--out was created for a bad run"));
+    }
+
+    @Test
+    @DisplayName("an unknown dataset's error lists the valid names")
+    void datasetNames() {
+        Result r = run("--dataset", "galaxy");
+        assertTrue(r.err().contains(org.diffusionlab.data.Dataset.validNames()), r.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--steps=10", "--hidden=8", "--timesteps=10", "--schedule=cosine", "--lr=0.1",
+        "--save-checkpoint=x.bin"})
+    @DisplayName("with --load-checkpoint the training and schedule flags are rejected")
+    void loadRejectsTrainingFlags(String flag, @TempDir Path dir) {
+        Path ckpt = dir.resolve("m.bin");
+        tiny(dir.resolve("a"), "--save-checkpoint", ckpt.toString());
+        Result r = run("--load-checkpoint", ckpt.toString(), flag, "--out", dir.resolve("b").toString());
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains(flag.substring(0, flag.indexOf('='))), r.err());
+    }
+
+    @Test
+    @DisplayName("samples far outside the data get a warning that names --clip-x0, and clipping removes them")
+    void farSamplesWarning(@TempDir Path dir) throws IOException {
+        // A model whose noise predictions are 1e3 times too large, under the cosine schedule: x0_hat explodes.
+        var init = org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)).parameters();
+        var broken = new org.diffusionlab.model.Mlp(init.get(0), init.get(1), init.get(2), init.get(3),
+                init.get(4).scale(1e3), init.get(5));
+        Path ckpt = dir.resolve("broken.bin");
+        new org.diffusionlab.train.Checkpoint(broken, NoiseSchedule.cosineBetaSchedule(20),
+                new org.diffusionlab.train.TrainConfig(1, 1e-3, 0.9, 0.9)).save(ckpt);
+        String[] common = {"--load-checkpoint", ckpt.toString(), "--points", "200", "--samples", "100", "--sampler", "posterior"};
+        Result raw = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--out", dir.resolve("a").toString())).toArray(String[]::new));
+        assertEquals(0, raw.status(), raw.out() + raw.err());
+        assertTrue(raw.out().contains("WARNING: ") && raw.out().contains("--clip-x0"), raw.out());
+        Result clipped = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--clip-x0=-1,1", "--out", dir.resolve("b").toString())).toArray(String[]::new));
+        assertEquals(0, clipped.status(), clipped.out() + clipped.err());
+        assertFalse(clipped.out().contains("samples lie more than"), clipped.out());
+        assertFalse(tiny.out().contains("samples lie more than"), tiny.out());
     }
 }

@@ -201,4 +201,58 @@ class FiguresTest {
                 () -> Figures.forwardProcess(new TreeMap<>(), SCHEDULE, dir.resolve("b.png")));
         assertThrows(IllegalArgumentException.class, () -> Figures.lossCurve(new double[0], dir.resolve("c.png")));
     }
+
+    @Test
+    @DisplayName("the schedule comparison puts beta_t, alpha_bar_t and the SNR side by side, one colour per schedule")
+    void scheduleComparison() throws IOException {
+        var schedules = new java.util.LinkedHashMap<String, NoiseSchedule>();
+        schedules.put("linear", SCHEDULE);
+        schedules.put("cosine", NoiseSchedule.cosineBetaSchedule(100));
+        BufferedImage image = readPng(Figures.scheduleComparison(schedules, dir.resolve("cmp.png")));
+        assertEquals(3 * 400, image.getWidth());
+        assertEquals(380 + 34, image.getHeight());
+        // Both lines are drawn in each panel: blue (linear) and orange (cosine) pixels in all three thirds.
+        for (int k = 0; k < 3; k++) {
+            BufferedImage panel = image.getSubimage(k * 400, 34, 400, 380);
+            assertTrue(pixelsNear(panel, 31, 119, 180) > 50, "no linear line in panel " + k);
+            assertTrue(pixelsNear(panel, 255, 127, 14) > 50, "no cosine line in panel " + k);
+        }
+    }
+
+    @Test
+    @DisplayName("the schedule comparison rejects schedules of different T")
+    void scheduleComparisonNeedsOneT() {
+        var schedules = java.util.Map.of("a", SCHEDULE, "b", NoiseSchedule.cosineBetaSchedule(50));
+        assertThrows(IllegalArgumentException.class, () -> Figures.scheduleComparison(schedules, dir.resolve("x.png")));
+    }
+
+    @Test
+    @DisplayName("the marginal histograms have one panel per axis with real in blue and generated in orange")
+    void marginals() throws IOException {
+        BufferedImage image = readPng(Figures.marginals(circle(500, 1, 0, 0), circle(300, 1.5, 0.5, 0),
+                List.of("x: W1 0.5", "y: W1 0.2"), 30, dir.resolve("m.png")));
+        assertEquals(2 * 520, image.getWidth());
+        assertEquals(400 + 34, image.getHeight());
+        for (int k = 0; k < 2; k++) {
+            BufferedImage panel = image.getSubimage(k * 520, 34, 520, 400);
+            assertTrue(pixelsNear(panel, 31, 119, 180) > 100, "no real histogram in panel " + k);
+            assertTrue(pixelsNear(panel, 255, 127, 14) > 100, "no generated histogram in panel " + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Figures.marginals(circle(5, 1, 0, 0), circle(5, 1, 0, 0),
+                List.of("only one"), 30, dir.resolve("bad.png")));
+    }
+
+    @Test
+    @DisplayName("the summary is a 3x2 grid of 400x360 panels, and works without a loss curve")
+    void summary() throws IOException {
+        SimpleMatrix data = circle(200, 1, 0, 0);
+        for (double[] loss : new double[][] {{1.0, 0.8, 0.5}, {}}) {
+            BufferedImage image = readPng(Figures.summary(data, SCHEDULE, loss, circle(100, 1.1, 0, 0), "spiral, ddpm",
+                    List.of("sliced W1 0.1 (floor 0.05)"), dir.resolve("s.png")));
+            assertEquals(1200, image.getWidth());
+            assertEquals(2 * 360 + 34, image.getHeight());
+            assertTrue(pixelsNear(image.getSubimage(0, 34, 400, 360), 31, 119, 180) > 200, "no data panel");
+            assertTrue(pixelsNear(image.getSubimage(0, 394, 400, 360), 255, 127, 14) > 50, "no samples panel");
+        }
+    }
 }
