@@ -1,7 +1,5 @@
 package org.diffusionlab.sample;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.random.RandomGenerator;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.model.EpsilonModel;
@@ -140,13 +138,7 @@ public final class AncestralSampler {
      * @return T + 1 states with timesteps T, T−1, …, 0
      */
     public Trajectory trajectory(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng) {
-        List<Integer> ts = new ArrayList<>();
-        List<SimpleMatrix> states = new ArrayList<>();
-        run(model, n, schedule, rng, (t, x) -> {
-            ts.add(t);
-            states.add(x);
-        });
-        return new Trajectory(ts, states);
+        return Trajectory.record(sink -> run(model, n, schedule, rng, sink));
     }
 
     private SimpleMatrix run(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng, StateSink sink) {

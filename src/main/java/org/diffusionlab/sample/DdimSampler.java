@@ -205,13 +205,7 @@ public final class DdimSampler {
      * @return S + 1 states with timesteps τ_S = T, …, τ_1, 0
      */
     public Trajectory trajectory(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng) {
-        List<Integer> ts = new ArrayList<>();
-        List<SimpleMatrix> states = new ArrayList<>();
-        run(model, n, schedule, rng, (t, x) -> {
-            ts.add(t);
-            states.add(x);
-        });
-        return new Trajectory(ts, states);
+        return Trajectory.record(sink -> run(model, n, schedule, rng, sink));
     }
 
     private SimpleMatrix run(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng,

@@ -1,6 +1,8 @@
 package org.diffusionlab.sample;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -24,5 +26,16 @@ public record Trajectory(List<Integer> timesteps, List<SimpleMatrix> states) {
     /** The final state x_0, {@code n × d}. */
     public SimpleMatrix samples() {
         return states.get(states.size() - 1);
+    }
+
+    /** Runs a sampler with a sink that keeps every state it visits, in visiting order. */
+    static Trajectory record(Consumer<AncestralSampler.StateSink> run) {
+        List<Integer> ts = new ArrayList<>();
+        List<SimpleMatrix> states = new ArrayList<>();
+        run.accept((t, x) -> {
+            ts.add(t);
+            states.add(x);
+        });
+        return new Trajectory(ts, states);
     }
 }
