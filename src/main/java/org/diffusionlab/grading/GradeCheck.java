@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,10 +45,15 @@ public final class GradeCheck {
     private GradeCheck() {}
 
     /** One test of a results.json. */
-    record Test(String number, String name, double score, double maxScore, boolean passed, boolean manual,
-                String output) {
+    record Test(String lab, String number, String name, double score, double maxScore, boolean passed,
+                boolean manual, String output) {
         String label() {
-            return number + " '" + name + "'";
+            return exercise() + " '" + name + "'";
+        }
+
+        /** The exercise this test grades, qualified by its lab ("spiral 3.1"): ids repeat across labs. */
+        String exercise() {
+            return lab.isEmpty() ? number : lab + " " + number;
         }
 
         String firstLine() {
@@ -73,7 +79,9 @@ public final class GradeCheck {
         for (Object o : (List<Object>) json.getOrDefault("tests", List.of())) {
             Map<String, Object> t = (Map<String, Object>) o;
             List<Object> tags = (List<Object>) t.getOrDefault("tags", List.of());
-            tests.add(new Test(String.valueOf(t.get("number")), String.valueOf(t.get("name")),
+            String lab = tags.stream().map(String::valueOf).filter(tag -> tag.startsWith("lab:"))
+                    .map(tag -> tag.substring(4)).findFirst().orElse("");
+            tests.add(new Test(lab, String.valueOf(t.get("number")), String.valueOf(t.get("name")),
                     num(t.get("score")), num(t.get("max_score")), "passed".equals(t.get("status")),
                     tags.contains("manual"), String.valueOf(t.getOrDefault("output", ""))));
         }
@@ -130,7 +138,7 @@ public final class GradeCheck {
                 Matcher m = STUB.matcher(t.output());
                 if (m.find() && !m.group(1).equals(t.number())) {
                     String msg = "labs: " + t.label() + " fails on the stub of TODO " + m.group(1)
-                            + ", not on its own exercise: grade " + t.number() + " with the core reference of "
+                            + ", not on its own exercise: grade " + t.exercise() + " with the core reference of "
                             + m.group(1) + " so that one missing exercise does not cost another";
                     (allowCrossExercise ? warnings : failures).add(msg);
                 }
@@ -197,25 +205,27 @@ public final class GradeCheck {
 
     /** The per-exercise table; fails an exercise without an automatic test unless all its entries are manual. */
     private static void exercises(Report labs, Report sol, List<String> failures, StringBuilder summary) {
-        Map<String, List<Test>> byExercise = new TreeMap<>(GradeReport::compareExercises);
+        Map<Test, List<Test>> byExercise = new TreeMap<>(Comparator.comparing(Test::lab)
+                .thenComparing(Test::number, GradeReport::compareExercises));
         // one report defines the exercises; compare() reports any mismatch between the two
         for (Test t : (sol != null ? sol : labs).tests()) {
-            byExercise.computeIfAbsent(t.number(), k -> new ArrayList<>()).add(t);
+            byExercise.computeIfAbsent(t, k -> new ArrayList<>()).add(t);
         }
-        summary.append(String.format("%-9s %6s %7s %10s %6s%n", "exercise", "tests", "points", "solutions", "labs"));
+        summary.append(String.format("%-16s %6s %7s %10s %6s%n", "exercise", "tests", "points", "solutions", "labs"));
         for (var e : byExercise.entrySet()) {
             List<Test> tests = e.getValue();
             long auto = tests.stream().filter(t -> !t.manual()).count();
             double pts = tests.stream().mapToDouble(Test::maxScore).sum();
             if (auto == 0) {
-                summary.append(String.format("%-9s %6d %7s %10s %6s%n", e.getKey(), tests.size(), "manual", "-", "-"));
+                summary.append(String.format("%-16s %6d %7s %10s %6s%n", e.getKey().exercise(), tests.size(), "manual", "-", "-"));
                 continue;
             }
             if (!(pts > 0)) {
-                failures.add("exercise " + e.getKey() + " has automatic tests but 0 points");
+                failures.add("exercise " + e.getKey().exercise() + " has automatic tests but 0 points");
             }
-            summary.append(String.format("%-9s %6d %7s %10s %6s%n", e.getKey(), tests.size(), GradeReport.points(pts),
-                    earned(sol, e.getKey()), earned(labs, e.getKey())));
+            String exercise = e.getKey().exercise();
+            summary.append(String.format("%-16s %6d %7s %10s %6s%n", exercise, tests.size(), GradeReport.points(pts),
+                    earned(sol, exercise), earned(labs, exercise)));
         }
     }
 
@@ -223,7 +233,7 @@ public final class GradeCheck {
         if (r == null) {
             return "?";
         }
-        return GradeReport.points(r.tests().stream().filter(t -> t.number().equals(exercise))
+        return GradeReport.points(r.tests().stream().filter(t -> t.exercise().equals(exercise))
                 .mapToDouble(Test::score).sum());
     }
 

@@ -58,8 +58,8 @@ class GradeCheckTest {
         String out = run(0, s -> s, s -> s);
         assertTrue(out.contains("solutions: 5 / 5 points, 4 of 4 automatic tests passed"), out);
         assertTrue(out.contains("labs:      0 / 5 points, 4 of 4 automatic tests failed on the stubs"), out);
-        assertTrue(out.matches("(?s).*\\n2\\.1 +2 +2\\.5 +2\\.5 +0\\n.*"), out);
-        assertTrue(out.matches("(?s).*\\n7\\.1 +1 +manual +- +-\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nspiral 2\\.1 +2 +2\\.5 +2\\.5 +0\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nspiral 7\\.1 +1 +manual +- +-\\n.*"), out);
         assertTrue(out.contains("GradeCheck: OK"), out);
     }
 
@@ -70,7 +70,7 @@ class GradeCheckTest {
                 "\"number\": \"3.1\", \"score\": 2, \"max_score\": 2, \"status\": \"passed\", \"output\": \"passed\"",
                 "\"number\": \"3.1\", \"score\": 0, \"max_score\": 2, \"status\": \"failed\", \"output\": \"x_t is wrong\\nmore\""));
         assertTrue(out.contains("solutions: score 3 is not full marks (5)"), out);
-        assertTrue(out.contains("solutions: 3.1 'qSample matches the reference' fails on the solution: x_t is wrong"), out);
+        assertTrue(out.contains("solutions: spiral 3.1 'qSample matches the reference' fails on the solution: x_t is wrong"), out);
     }
 
     @Test
@@ -80,7 +80,7 @@ class GradeCheckTest {
                 "\"number\": \"5.1\", \"score\": 0, \"max_score\": 0.5, \"status\": \"failed\"",
                 "\"number\": \"5.1\", \"score\": 0.5, \"max_score\": 0.5, \"status\": \"passed\""), s -> s);
         assertTrue(out.contains("labs: the untouched stubs score 0.5, not 0"), out);
-        assertTrue(out.contains("labs: 5.1 'training lowers the loss' passes on the untouched stub: its 0.5 point(s) are free"), out);
+        assertTrue(out.contains("labs: spiral 5.1 'training lowers the loss' passes on the untouched stub: its 0.5 point(s) are free"), out);
     }
 
     @Test
@@ -89,9 +89,9 @@ class GradeCheckTest {
         UnaryOperator<String> cross = s -> s.replace("not implemented yet: TODO 5.1: write the training loop",
                 "not implemented yet: TODO 3.1: compute x_t");
         String out = run(1, cross, s -> s);
-        assertTrue(out.contains("labs: 5.1 'training lowers the loss' fails on the stub of TODO 3.1, not on its own exercise"), out);
+        assertTrue(out.contains("labs: spiral 5.1 'training lowers the loss' fails on the stub of TODO 3.1, not on its own exercise"), out);
         String lenient = run(0, cross, s -> s, "--allow-cross-exercise");
-        assertTrue(lenient.contains("warning: labs: 5.1 'training lowers the loss' fails on the stub of TODO 3.1"), lenient);
+        assertTrue(lenient.contains("warning: labs: spiral 5.1 'training lowers the loss' fails on the stub of TODO 3.1"), lenient);
     }
 
     @Test
@@ -102,15 +102,15 @@ class GradeCheckTest {
                 "\"number\": \"5.1\", \"score\": 0, \"max_score\": 0").replace("\"max_score\": 5", "\"max_score\": 4.5")
                 .replace("\"score\": 5,", "\"score\": 4.5,");
         String out = run(1, zero, zero);
-        assertTrue(out.contains("exercise 5.1 has automatic tests but 0 points"), out);
+        assertTrue(out.contains("exercise spiral 5.1 has automatic tests but 0 points"), out);
     }
 
     @Test
     @DisplayName("the two runs must grade the same tests")
     void mismatch() throws IOException {
         String out = run(1, s -> s.replace("\"name\": \"training lowers the loss\"", "\"name\": \"training runs\""), s -> s);
-        assertTrue(out.contains("graded in solutions but not in labs: 5.1 'training lowers the loss'"), out);
-        assertTrue(out.contains("graded in labs but not in solutions: 5.1 'training runs'"), out);
+        assertTrue(out.contains("graded in solutions but not in labs: spiral 5.1 'training lowers the loss'"), out);
+        assertTrue(out.contains("graded in labs but not in solutions: spiral 5.1 'training runs'"), out);
     }
 
     @Test
@@ -122,5 +122,18 @@ class GradeCheckTest {
         assertTrue(out.contains("invalid JSON at offset"), out);
         assertFalse(out.contains("GradeCheck: OK"), out);
         run(2, s -> s, s -> s, "--bogus");
+    }
+
+    @Test
+    @DisplayName("exercise ids repeat across labs: the table and the checks keep them apart")
+    void labsKeptApart() throws IOException {
+        // a second lab with its own 2.1: its free point must be reported under its own name
+        UnaryOperator<String> otherLab = s -> s.replace("{\"name\": \"beta_1 equals betaStart\"",
+                "{\"name\": \"cosine beta_1\", \"number\": \"2.1\", \"score\": 0, \"max_score\": 1, \"status\": \"passed\", "
+                        + "\"output\": \"passed\", \"visibility\": \"visible\", \"tags\": [\"lab:schedules\"]},\n    {\"name\": \"beta_1 equals betaStart\"");
+        String out = run(1, otherLab, otherLab);
+        assertTrue(out.contains("labs: schedules 2.1 'cosine beta_1' passes on the untouched stub"), out);
+        assertTrue(out.contains("schedules 2.1"), out);
+        assertTrue(out.contains("spiral 2.1"), out);
     }
 }
