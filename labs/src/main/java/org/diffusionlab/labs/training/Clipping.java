@@ -1,0 +1,29 @@
+package org.diffusionlab.labs.training;
+
+import java.util.List;
+import org.ejml.simple.SimpleMatrix;
+
+/** Exercise 3 — gradient clipping by the global norm (PyTorch's {@code clip_grad_norm_}). */
+public final class Clipping {
+
+    private Clipping() {}
+
+    /**
+     * <b>TODO 3.1</b> (Time: ~15 min) — cap the length of the whole gradient step.
+     *
+     * <p>The global norm is one L2 norm over every element of every gradient,
+     * ‖g‖ = √(Σ_p Σ_i g_{p,i}²). When ‖g‖ &gt; maxNorm, multiply every gradient by maxNorm/‖g‖ (in
+     * place), which keeps the direction and makes the new global norm exactly maxNorm; otherwise leave
+     * the gradients unchanged.
+     *
+     * <p>Hint: one sum over all matrices, not one norm per matrix (clipping each matrix on its own
+     * changes the direction of the step). Compute the norm before you scale anything.
+     *
+     * @param gradients any shapes; scaled in place when clipped
+     * @param maxNorm &gt; 0
+     * @return ‖g‖ before clipping
+     */
+    public static double clipByGlobalNorm(List<SimpleMatrix> gradients, double maxNorm) {
+        throw new UnsupportedOperationException("TODO 3.1: clipByGlobalNorm: scale all gradients by maxNorm/||g|| when ||g|| > maxNorm");
+    }
+}
