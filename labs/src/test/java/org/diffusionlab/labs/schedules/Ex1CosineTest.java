@@ -58,7 +58,7 @@ class Ex1CosineTest {
 
     @Test
     @Graded(exercise = "1.1", points = 0.5)
-    @DisplayName("cosineBetas caps β_T at 0.999 and starts small: β_1 < β_2 for T = 100")
+    @DisplayName("cosineBetas caps β_T at exactly 0.999 and has the reference β_1 for T = 100")
     void capAndStart() {
         double[] b = Cosine.cosineBetas(100, Cosine.S);
         if (b.length != 100) throw new AssertionError("cosineBetas(100, 0.008) has length " + b.length + ", expected 100 (β_1..β_T)");
