@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Map;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.ejml.simple.SimpleMatrix;

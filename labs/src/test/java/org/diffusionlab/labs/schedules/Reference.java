@@ -2,6 +2,7 @@ package org.diffusionlab.labs.schedules;
 
 import java.util.SplittableRandom;
 import org.diffusionlab.forward.ForwardProcess;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.sample.Variance;

@@ -8,6 +8,7 @@ import org.diffusionlab.data.Datasets;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.metrics.Wasserstein;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;

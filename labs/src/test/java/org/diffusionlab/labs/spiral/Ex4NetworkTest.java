@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.model.MomentumSgd;
 import org.diffusionlab.model.Mlp;
 import org.ejml.simple.SimpleMatrix;

@@ -15,6 +15,7 @@ import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.Losses;
 import org.diffusionlab.model.MomentumSgd;

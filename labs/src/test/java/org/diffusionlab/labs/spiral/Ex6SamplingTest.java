@@ -13,6 +13,7 @@ import org.diffusionlab.data.Datasets;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.sample.DdpmSampler;
 import org.diffusionlab.schedule.NoiseSchedule;

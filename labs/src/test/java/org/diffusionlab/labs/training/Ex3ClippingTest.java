@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.model.GradientClipping;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;

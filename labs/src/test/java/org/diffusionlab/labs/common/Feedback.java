@@ -1,4 +1,4 @@
-package org.diffusionlab.labs.schedules;
+package org.diffusionlab.labs.common;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,19 +10,19 @@ import org.ejml.simple.SimpleMatrix;
  * input, the expected and the received values, and the likely mistake when the received value
  * matches a known wrong formula.
  */
-final class Feedback {
+public final class Feedback {
 
     /** Relative tolerance for exact (deterministic) comparisons: rounding only. */
-    static final double TOL = 1e-9;
+    public static final double TOL = 1e-9;
 
     private Feedback() {}
 
     /** Known wrong answers, in order, each with the mistake it reveals. */
-    static Map<String, SimpleMatrix> mistakes() {
+    public static Map<String, SimpleMatrix> mistakes() {
         return new LinkedHashMap<>();
     }
 
-    static void assertMatrix(String summary, String input, SimpleMatrix expected, SimpleMatrix got,
+    public static void assertMatrix(String summary, String input, SimpleMatrix expected, SimpleMatrix got,
                              Map<String, SimpleMatrix> mistakes) {
         if (got == null) {
             throw new AssertionError(summary + ": got null\n  input: " + input);
@@ -47,7 +47,7 @@ final class Feedback {
         throw new AssertionError(m.toString());
     }
 
-    static void assertArray(String summary, String input, double[] expected, double[] got, Map<String, double[]> mistakes) {
+    public static void assertArray(String summary, String input, double[] expected, double[] got, Map<String, double[]> mistakes) {
         if (got == null) throw new AssertionError(summary + ": got null\n  input: " + input);
         if (got.length != expected.length) {
             throw new AssertionError(summary + ": wrong length, expected " + expected.length + ", got " + got.length
@@ -60,7 +60,7 @@ final class Feedback {
         assertMatrix(summary, input, e, g, wrong);
     }
 
-    static boolean close(double expected, double got) {
+    public static boolean close(double expected, double got) {
         return Math.abs(expected - got) <= TOL * (1 + Math.abs(expected));
     }
 
@@ -78,12 +78,12 @@ final class Feedback {
         return a.getNumRows() == b.getNumRows() && a.getNumCols() == b.getNumCols();
     }
 
-    static String shape(SimpleMatrix m) {
+    public static String shape(SimpleMatrix m) {
         return m.getNumRows() + "x" + m.getNumCols();
     }
 
     /** The first rows of a matrix, compactly. */
-    static String show(SimpleMatrix m) {
+    public static String show(SimpleMatrix m) {
         StringBuilder s = new StringBuilder(shape(m)).append(" [");
         int rows = Math.min(3, m.getNumRows());
         for (int i = 0; i < rows; i++) {
@@ -95,7 +95,7 @@ final class Feedback {
         return s.append(rows < m.getNumRows() ? ", …]" : "]").toString();
     }
 
-    static String show(double[] a) {
+    public static String show(double[] a) {
         if (a.length <= 6) return Arrays.toString(Arrays.stream(a).mapToObj(v -> String.format("%.6g", v)).toArray());
         return String.format("[%.6g, %.6g, %.6g, …, %.6g] (length %d)", a[0], a[1], a[2], a[a.length - 1], a.length);
     }
