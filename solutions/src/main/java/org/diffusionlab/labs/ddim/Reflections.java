@@ -1,0 +1,50 @@
+package org.diffusionlab.labs.ddim;
+
+/**
+ * Exercise 5 — reflections. Write in your own words, in the text blocks below (at least 30 words
+ * each). They are graded by a person: the graders only check that each answer is there, and copy
+ * it into the report. Run the walkthrough first; its numbers make good evidence.
+ */
+public final class Reflections {
+
+    private Reflections() {}
+
+    /**
+     * <b>TODO 5.1</b> (Time: ~15 min) — the cosine schedule's last step. The cosine schedule caps β at
+     * 0.999, so ᾱ_T is tiny (print it). Look at x̂0 = (x_T − √(1 − ᾱ_T)·ε̂)/√ᾱ_T at t = T: what happens
+     * to a small error in ε̂? Why can deterministic DDIM (η = 0, few steps) suffer more from it than
+     * DDPM-like sampling, which adds fresh noise at every step?
+     */
+    public static final String CAPPED_BETA =
+            // BEGIN SOLUTION "TODO 5.1: your answer here (at least 30 words)";
+            """
+            With T = 100 the capped last step gives alpha_bar_T of about 2e-7, so 1/sqrt(alpha_bar_T) is
+            about 2000: an error of 0.01 in eps_hat becomes an error of about 20 in x0_hat. DDIM's first jump
+            goes straight from T to tau_{S-1} and keeps sqrt(alpha_bar_prev) times this x0_hat, with no fresh
+            noise to wash it out, and the deterministic chain carries the error to the end. DDPM-like steps
+            move only from T to T - 1, where alpha_bar is also tiny, so the bad x0_hat gets little weight,
+            and every later step adds fresh noise and re-predicts, which lets the chain forget the error.
+            A learned network is never exact at t = T, so the cap matters more for trained models than
+            for the walkthrough's oracle.
+            """;
+            // END SOLUTION
+
+    /**
+     * <b>TODO 5.2</b> (Time: ~15 min) — the noise floor and the sample size. Run the metric with
+     * n = 250, 1000 and 4000 points (the walkthrough's --n). How does the floor change, and why? What
+     * would you conclude from a value of 0.05 without its floor, and why must value and floor use the
+     * same n?
+     */
+    public static final String NOISE_FLOOR =
+            // BEGIN SOLUTION "TODO 5.2: your answer here (at least 30 words)";
+            """
+            The floor is the distance between two independent real samples, so it measures only sampling
+            noise; it shrinks roughly like 1/sqrt(n), halving when n grows four times. A value of 0.05 is
+            excellent if the floor is 0.05 and poor if the floor is 0.005, so a bare number cannot be read.
+            Value and floor must use the same n because both contain the same chance part: comparing a
+            value at n = 250 with a floor at n = 4000 would blame the model for noise that comes from the
+            small sample. The ratio near 1 says the samples are as close as fresh data; larger ratios show
+            real differences, and a bigger n makes smaller differences visible.
+            """;
+            // END SOLUTION
+}
