@@ -18,14 +18,14 @@ public final class Reflections {
     public static final String CAPPED_BETA =
             // BEGIN SOLUTION "TODO 5.1: your answer here (at least 30 words)";
             """
-            With T = 100 the capped last step gives alpha_bar_T of about 2e-7, so 1/sqrt(alpha_bar_T) is
-            about 2000: an error of 0.01 in eps_hat becomes an error of about 20 in x0_hat. DDIM's first jump
-            goes straight from T to tau_{S-1} and keeps sqrt(alpha_bar_prev) times this x0_hat, with no fresh
-            noise to wash it out, and the deterministic chain carries the error to the end. DDPM-like steps
-            move only from T to T - 1, where alpha_bar is also tiny, so the bad x0_hat gets little weight,
-            and every later step adds fresh noise and re-predicts, which lets the chain forget the error.
-            A learned network is never exact at t = T, so the cap matters more for trained models than
-            for the walkthrough's oracle.
+            With T = 100 the capped last step gives alpha_bar_T of about 2.4e-7, so 1/sqrt(alpha_bar_T) is
+            about 2000: an error of 0.01 in eps_hat becomes an error of about 20 in x0_hat. DDIM with S = 10
+            jumps from 100 to 90 and keeps sqrt(alpha_bar_90) = 0.155 times this x0_hat, so the error reaches
+            x_90 multiplied by about 300, with no fresh noise to wash it out, and the deterministic chain
+            carries it to the end. A DDPM-like step goes only to 99, where sqrt(alpha_bar_99) = 0.016 (error
+            times about 30), and its sigma is almost 1, so fresh noise dominates x_99 and every later step
+            re-predicts and adds noise again, which lets the chain forget the error. The walkthrough's
+            oracle is exact, so it hides this; a trained network is never exact at t = T.
             """;
             // END SOLUTION
 
