@@ -39,12 +39,13 @@ public final class Reflections {
             // BEGIN SOLUTION "TODO 5.2: your answer here (at least 30 words)";
             """
             The floor is the distance between two independent real samples, so it measures only sampling
-            noise; it shrinks roughly like 1/sqrt(n), halving when n grows four times. A value of 0.05 is
-            excellent if the floor is 0.05 and poor if the floor is 0.005, so a bare number cannot be read.
-            Value and floor must use the same n because both contain the same chance part: comparing a
-            value at n = 250 with a floor at n = 4000 would blame the model for noise that comes from the
-            small sample. The ratio near 1 says the samples are as close as fresh data; larger ratios show
-            real differences, and a bigger n makes smaller differences visible.
+            noise; in expectation it shrinks like 1/sqrt(n). In the walkthrough it was 0.055, 0.046 and 0.026
+            for n = 250, 1000 and 4000: the trend is there, but one floor is itself a random number. A value
+            of 0.05 is excellent if the floor is 0.05 and poor if it is 0.005, so a bare number cannot be
+            read. Value and floor must use the same n because both contain the same chance part. Even the
+            ratio fluctuates: the DDPM-like sampler scored 1.63, 1.21 and 0.78, and 0.78 does not mean better
+            than data. Repeat with a few seeds; a bigger n makes smaller real differences visible, as DDIM's
+            stray points between the modes at n = 4000 (ratio 1.46) show.
             """;
             // END SOLUTION
 }
