@@ -40,9 +40,9 @@ public final class DdimStep {
      * </ol>
      * All matrices are n × d (one point per row); the scalars apply to every entry.
      *
-     * <p>Hint: σ is passed in (compute it with 2.1 when you call this). In floating point
-     * 1 − ᾱ_p − σ² can come out a hair below 0 when it is 0 exactly (η = 1, p = t − 1 with ᾱ_p
-     * close to 1): use max(0, …) before the square root. When σ = 0, z is ignored and may be null.
+     * <p>Hint: σ is passed in (compute it with 2.1 when you call this). 1 − ᾱ_p − σ² is ≥ 0 in exact
+     * arithmetic (0 only when η = 1 and ᾱ_p = 1); max(0, …) before the square root is a cheap guard
+     * against rounding. When σ = 0, z is ignored and may be null.
      *
      * @param xt x_t, n × d
      * @param epsHat ε̂ predicted at (x_t, t), n × d

@@ -42,9 +42,9 @@ public final class DdimStep {
      * </ol>
      * All matrices are n × d (one point per row); the scalars apply to every entry.
      *
-     * <p>Hint: σ is passed in (compute it with 2.1 when you call this). In floating point
-     * 1 − ᾱ_p − σ² can come out a hair below 0 when it is 0 exactly (η = 1, p = t − 1 with ᾱ_p
-     * close to 1): use max(0, …) before the square root. When σ = 0, z is ignored and may be null.
+     * <p>Hint: σ is passed in (compute it with 2.1 when you call this). 1 − ᾱ_p − σ² is ≥ 0 in exact
+     * arithmetic (0 only when η = 1 and ᾱ_p = 1); max(0, …) before the square root is a cheap guard
+     * against rounding. When σ = 0, z is ignored and may be null.
      *
      * @param xt x_t, n × d
      * @param epsHat ε̂ predicted at (x_t, t), n × d
@@ -59,7 +59,7 @@ public final class DdimStep {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 2.2: step: x0hat, the direction along epsHat, then sigma*z (DDIM eq. 12)");
         // 1. the clean point ε̂ implies
         SimpleMatrix x0Hat = xt.minus(epsHat.scale(Math.sqrt(1 - alphaBarT))).divide(Math.sqrt(alphaBarT));
-        // 2. keep part of the noise along ε̂; clamp because rounding can go a hair below 0
+        // 2. keep part of the noise along ε̂; the clamp guards against rounding below 0
         double dirScale = Math.sqrt(Math.max(0.0, 1 - alphaBarPrev - sigma * sigma));
         SimpleMatrix next = x0Hat.scale(Math.sqrt(alphaBarPrev)).plus(epsHat.scale(dirScale));
         // 3. fresh noise
