@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.sample.DdimSampler;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.ejml.simple.SimpleMatrix;

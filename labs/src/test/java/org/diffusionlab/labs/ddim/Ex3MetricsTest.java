@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.metrics.Wasserstein;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.DisplayName;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.metrics.DistributionMetrics;
 import org.diffusionlab.metrics.Wasserstein;
 import org.ejml.simple.SimpleMatrix;
