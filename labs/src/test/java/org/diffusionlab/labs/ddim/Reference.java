@@ -20,9 +20,9 @@ final class Reference {
     /** τ_{i−1} for i = 1..S, read off the core's transitions (which run from τ_S down to τ_1). */
     static int[] previous(int T, int S) {
         List<DdimSampler.Transition> path = DdimSampler.transitions(T, S);
-        int[] prev = new int[S];
-        for (int k = 0; k < S; k++) prev[S - 1 - k] = path.get(k).to();
-        return prev;
+        int[] landsOn = new int[S];
+        for (int k = 0; k < S; k++) landsOn[S - 1 - k] = path.get(k).to();
+        return landsOn;
     }
 
     static double sigma(NoiseSchedule schedule, int t, int p, double eta) {
@@ -69,7 +69,7 @@ final class Reference {
             SimpleMatrix th = new SimpleMatrix(theta.length, 1, true, theta);
             total += Wasserstein.w1(a.mult(th).getDDRM().data, b.mult(th).getDDRM().data);
         }
-        return total / directions.length;
+        return total / (double) directions.length;
     }
 
     /** The K directions {@code Wasserstein.sliced(a, b, K, seed)} draws: Gaussian, then normalized. */

@@ -19,18 +19,18 @@ class Ex1EmbeddingTest {
     private static SimpleMatrix variant(int[] t, int k, double denominatorShift, double argScale, boolean interleaved, boolean cosFirst,
                                         boolean integerExponent, int shift) {
         int h = k / 2;
-        SimpleMatrix e = new SimpleMatrix(t.length, k);
+        SimpleMatrix wrong = new SimpleMatrix(t.length, k);
         for (int i = 0; i < t.length; i++) {
             for (int j = 0; j < h; j++) {
                 double exponent = integerExponent ? -(j / h) : -(double) j / (h - denominatorShift);
                 double a = Math.pow(10000.0, exponent) * (t[i] + shift) * argScale;
                 int sinCol = interleaved ? 2 * j : (cosFirst ? h + j : j);
                 int cosCol = interleaved ? 2 * j + 1 : (cosFirst ? j : h + j);
-                e.set(i, sinCol, Math.sin(a));
-                e.set(i, cosCol, Math.cos(a));
+                wrong.set(i, sinCol, Math.sin(a));
+                wrong.set(i, cosCol, Math.cos(a));
             }
         }
-        return e;
+        return wrong;
     }
 
     static void check(int[] t, int k, int T) {
