@@ -183,7 +183,7 @@ public final class BatchGrade implements Callable<Integer> {
             throw new IllegalStateException("listing the graders failed; see " + dir.resolve("catalog-output.txt"));
         }
         List<GradedTest> catalog = new ArrayList<>(listed.catalog);
-        catalog.sort((a, b) -> GradeReport.compareExercises(a.exercise(), b.exercise()));
+        catalog.sort((a, b) -> GradedTest.compareColumns(a.column(), b.column()));
         if (catalog.isEmpty()) {
             throw new IllegalStateException("no @Graded tests found under " + Course.GRADERS);
         }
@@ -219,10 +219,10 @@ public final class BatchGrade implements Callable<Integer> {
     }
 
     private static String summary(StudentResult r, double max) {
-        Set<String> failed = new java.util.TreeSet<>(GradeReport::compareExercises);
+        Set<String> failed = new java.util.TreeSet<>(GradedTest::compareColumns);
         // manual entries (reflections) carry no points: they are flagged in the reports, not here
         r.catalog().stream().filter(t -> !t.manual() && !r.outcomes().get(t.key()).passed())
-                .forEach(t -> failed.add(t.exercise()));
+                .forEach(t -> failed.add(t.column()));
         List<String> parts = new ArrayList<>();
         if (!failed.isEmpty()) {
             parts.add("lost points in " + String.join(" ", failed));

@@ -42,7 +42,7 @@ final class Course {
     final Set<String> labPackages = new TreeSet<>();
     /** File names of every grader source: a submitted file with one of these names is never taken. */
     final Set<String> graderFileNames = new TreeSet<>();
-    /** Exercise id -> the stub file naming it in a "TODO x.y" (for "file missing" feedback). */
+    /** Lab package + " " + exercise id -> the stub file naming it in a "TODO x.y" (for "file missing" feedback). */
     final Map<String, String> exerciseFiles = new TreeMap<>();
 
     Course(Path repo) throws IOException {
@@ -58,7 +58,7 @@ final class Course {
                 labPackages.add(packageOf(rel.substring(LABS_MAIN_JAVA.length() + 1)));
                 Matcher todo = TODO.matcher(Files.readString(file));
                 while (todo.find()) {
-                    exerciseFiles.putIfAbsent(todo.group(1), rel);
+                    exerciseFiles.putIfAbsent(packageOf(rel.substring(LABS_MAIN_JAVA.length() + 1)) + " " + todo.group(1), rel);
                 }
             }
         }

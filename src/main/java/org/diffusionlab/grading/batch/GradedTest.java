@@ -1,5 +1,7 @@
 package org.diffusionlab.grading.batch;
 
+import org.diffusionlab.grading.GradeReport;
+
 /**
  * One graded test as discovered in the pristine graders (visible and hidden).
  *
@@ -23,5 +25,17 @@ record GradedTest(String key, String exercise, double points, String visibility,
     String packageName() {
         String cls = className();
         return cls.substring(0, cls.lastIndexOf('.'));
+    }
+
+    /** The gradebook column of this test's exercise, qualified by its lab ("spiral 3.1"): ids repeat across labs. */
+    String column() {
+        return lab.isEmpty() ? exercise : lab + " " + exercise;
+    }
+
+    /** Orders gradebook columns: by lab, then by exercise id within a lab. */
+    static int compareColumns(String a, String b) {
+        int sa = a.lastIndexOf(' '), sb = b.lastIndexOf(' ');
+        int byLab = a.substring(0, Math.max(sa, 0)).compareTo(b.substring(0, Math.max(sb, 0)));
+        return byLab != 0 ? byLab : GradeReport.compareExercises(a.substring(sa + 1), b.substring(sb + 1));
     }
 }

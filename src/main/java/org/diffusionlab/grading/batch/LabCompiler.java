@@ -62,8 +62,9 @@ final class LabCompiler {
         }
         Set<String> testOnly = new TreeSet<>(course.graderPackages());
         testOnly.removeAll(packages);
-        List<String> order = new ArrayList<>(packages);
-        order.addAll(testOnly);
+        // Grader-only packages first: they hold helpers shared by every lab's graders (labs.common).
+        List<String> order = new ArrayList<>(testOnly);
+        order.addAll(packages);
         // Most submissions compile: try everything in one javac call, package by package only on errors.
         List<Path> all = new ArrayList<>();
         for (String pkg : order) {

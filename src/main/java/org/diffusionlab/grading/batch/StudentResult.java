@@ -32,18 +32,18 @@ record StudentResult(String student, List<GradedTest> catalog, Map<String, Outco
         return catalog.stream().mapToDouble(GradedTest::points).sum();
     }
 
-    /** The course's exercise ids in order. */
+    /** The course's exercises ({@link GradedTest#column()}) in order. */
     static Set<String> exercises(List<GradedTest> catalog) {
-        Set<String> out = new TreeSet<>(GradeReport::compareExercises);
-        catalog.forEach(t -> out.add(t.exercise()));
+        Set<String> out = new TreeSet<>(GradedTest::compareColumns);
+        catalog.forEach(t -> out.add(t.column()));
         return out;
     }
 
-    /** Points per exercise id, every exercise of the course present. */
+    /** Points per exercise ({@link GradedTest#column()}), every exercise of the course present. */
     Map<String, Double> byExercise() {
-        Map<String, Double> out = new TreeMap<>(GradeReport::compareExercises);
+        Map<String, Double> out = new TreeMap<>(GradedTest::compareColumns);
         for (GradedTest t : catalog) {
-            out.merge(t.exercise(), outcomes.get(t.key()).passed() ? t.points() : 0.0, Double::sum);
+            out.merge(t.column(), outcomes.get(t.key()).passed() ? t.points() : 0.0, Double::sum);
         }
         return out;
     }

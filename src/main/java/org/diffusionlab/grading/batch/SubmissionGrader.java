@@ -124,7 +124,7 @@ final class SubmissionGrader {
 
     /** Why a failed test may have failed before running a line of the student's code, if known. */
     private String noteFor(GradedTest t, Map<String, String> fileNotes, Map<String, String> revertedPackages) {
-        String file = course.exerciseFiles.get(t.exercise());
+        String file = course.exerciseFiles.get(t.packageName() + " " + t.exercise());
         if (file != null && fileNotes.containsKey(file)) {
             return fileNotes.get(file);
         }

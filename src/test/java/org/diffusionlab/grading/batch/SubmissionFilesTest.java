@@ -36,8 +36,8 @@ class SubmissionFilesTest {
     void courseFromFixture() {
         assertEquals(Set.of("org.diffusionlab.labs.toy", "org.diffusionlab.labs.loops"), course.labPackages);
         assertTrue(course.graderFileNames.containsAll(Set.of("SumsGrader.java", "SumsHiddenGrader.java")));
-        assertEquals(SUMS, course.exerciseFiles.get("1.2"));
-        assertEquals("labs/src/main/java/org/diffusionlab/labs/loops/Count.java", course.exerciseFiles.get("3.1"));
+        assertEquals(SUMS, course.exerciseFiles.get("org.diffusionlab.labs.toy 1.2"));
+        assertEquals("labs/src/main/java/org/diffusionlab/labs/loops/Count.java", course.exerciseFiles.get("org.diffusionlab.labs.loops 3.1"));
     }
 
     @Test
