@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.diffusionlab.labs.common.Walkthrough;
 import org.ejml.simple.SimpleMatrix;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
@@ -98,21 +99,8 @@ public final class TrainingWalkthrough {
         return file.toAbsolutePath();
     }
 
-    /** Runs one stage; a stub's UnsupportedOperationException ends the walkthrough and names the TODO. */
+    /** One stage of the walkthrough; stops at the first stub and names its TODO. */
     private static <V> V run(String todo, String where, Callable<V> stage) throws Exception {
-        try {
-            return stage.call();
-        } catch (UnsupportedOperationException ex) {
-            String message = String.valueOf(ex.getMessage());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("TODO (\\d+\\.\\d+)").matcher(message);
-            String id = m.find() ? m.group(1) : todo;
-            System.out.println();
-            System.out.println("Stopped at " + where + ": TODO " + id + " is not implemented yet.");
-            System.out.println("  " + message);
-            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgrading.lab=training -Dgrading.exercise=" + id
-                    + "  and run the walkthrough again.");
-            System.exit(2);
-            throw ex;
-        }
+        return Walkthrough.stage("training", todo, where, stage);
     }
 }

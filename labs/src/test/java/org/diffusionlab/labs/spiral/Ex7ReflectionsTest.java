@@ -1,10 +1,8 @@
 package org.diffusionlab.labs.spiral;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.diffusionlab.grading.Graded;
-import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.ReflectionCheck;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,39 +14,31 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Exercise 7: reflections and experiments report (graded by hand)")
 class Ex7ReflectionsTest {
 
-    private static void answer(String id, String text, int minWords) {
-        String body = text == null ? "" : text.strip();
-        Grading.note(body);
-        int words = body.isEmpty() ? 0 : body.split("\\s+").length;
-        assertTrue(!body.startsWith("TODO"), "reflection " + id + " is still a TODO: write your answer in Reflections.java");
-        assertTrue(words >= minWords, "reflection " + id + " is too short: " + words + " words, at least " + minWords + " expected");
-    }
-
     @Test
     @Graded(exercise = "7.1", points = 0, manual = true)
     @DisplayName("Reflection 7.1: the schedule and sample quality")
     void scheduleAndQuality() {
-        answer("7.1", Reflections.SCHEDULE_AND_QUALITY, 30);
+        ReflectionCheck.answer("7.1", Reflections.SCHEDULE_AND_QUALITY, 30);
     }
 
     @Test
     @Graded(exercise = "7.2", points = 0, manual = true)
     @DisplayName("Reflection 7.2: the smoothing factor")
     void smoothing() {
-        answer("7.2", Reflections.SMOOTHING, 30);
+        ReflectionCheck.answer("7.2", Reflections.SMOOTHING, 30);
     }
 
     @Test
     @Graded(exercise = "7.3", points = 0, manual = true)
     @DisplayName("Reflection 7.3: forward vs reverse snapshots")
     void snapshots() {
-        answer("7.3", Reflections.SNAPSHOTS, 30);
+        ReflectionCheck.answer("7.3", Reflections.SNAPSHOTS, 30);
     }
 
     @Test
     @Graded(exercise = "7.4", points = 0, manual = true)
     @DisplayName("Experiments report 7.4: two experiments and a lesson")
     void experimentsReport() {
-        answer("7.4", Reflections.EXPERIMENTS_REPORT, 60);
+        ReflectionCheck.answer("7.4", Reflections.EXPERIMENTS_REPORT, 60);
     }
 }

@@ -1,10 +1,8 @@
 package org.diffusionlab.labs.training;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.diffusionlab.grading.Graded;
-import org.diffusionlab.grading.Grading;
 import org.diffusionlab.grading.Lab;
+import org.diffusionlab.labs.common.ReflectionCheck;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,25 +14,17 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Exercise 5: reflections (graded by hand)")
 class Ex5ReflectionsTest {
 
-    private static void answer(String id, String text) {
-        String body = text == null ? "" : text.strip();
-        Grading.note(body);
-        int words = body.isEmpty() ? 0 : body.split("\\s+").length;
-        assertTrue(!body.startsWith("TODO"), "reflection " + id + " is still a TODO: write your answer in Reflections.java");
-        assertTrue(words >= 30, "reflection " + id + " is too short: " + words + " words, at least 30 expected");
-    }
-
     @Test
     @Graded(exercise = "5.1", points = 0, manual = true)
     @DisplayName("Reflection 5.1: why a sinusoidal embedding instead of t/T")
     void whySinusoidal() {
-        answer("5.1", Reflections.WHY_SINUSOIDAL);
+        ReflectionCheck.answer("5.1", Reflections.WHY_SINUSOIDAL, 30);
     }
 
     @Test
     @Graded(exercise = "5.2", points = 0, manual = true)
     @DisplayName("Reflection 5.2: what Adam's bias correction fixes in the first steps")
     void biasCorrection() {
-        answer("5.2", Reflections.BIAS_CORRECTION);
+        ReflectionCheck.answer("5.2", Reflections.BIAS_CORRECTION, 30);
     }
 }

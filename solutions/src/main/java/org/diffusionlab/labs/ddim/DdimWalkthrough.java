@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.diffusionlab.labs.common.Walkthrough;
 import org.ejml.simple.SimpleMatrix;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -135,33 +133,12 @@ public final class DdimWalkthrough {
         return chart;
     }
 
-    /** Runs one stage; a stub's UnsupportedOperationException ends the walkthrough and names its TODO. */
+    /** One stage of the walkthrough; stops at the first stub and names its TODO. */
     private static <V> V run(String todo, String where, Callable<V> stage) throws Exception {
-        try {
-            return stage.call();
-        } catch (UnsupportedOperationException e) {
-            String message = String.valueOf(e.getMessage());
-            Matcher m = Pattern.compile("TODO (\\d+\\.\\d+)").matcher(message);
-            String id = m.find() ? m.group(1) : todo;
-            System.out.println();
-            System.out.println("Stopped at " + where + ": TODO " + id + " is not implemented yet.");
-            System.out.println("  " + message);
-            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgrading.lab=ddim -Dgrading.exercise=" + id
-                    + "  and run the walkthrough again.");
-            System.exit(2);
-            throw e;
-        }
+        return Walkthrough.stage("ddim", todo, where, stage);
     }
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("argument '" + args[i] + "' is invalid: use --name value"
-                        + " with name one of n, T, S, seed, out");
-            }
-            opt.put(args[i].substring(2), args[++i]);
-        }
-        return opt;
+        return Walkthrough.options(args, "--n 1000 --T 100 --S 10 --seed 42");
     }
 }

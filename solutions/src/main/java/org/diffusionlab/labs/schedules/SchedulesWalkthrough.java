@@ -3,10 +3,10 @@ package org.diffusionlab.labs.schedules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.diffusionlab.labs.common.Walkthrough;
 import org.ejml.simple.SimpleMatrix;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -111,33 +111,12 @@ public final class SchedulesWalkthrough {
         return max;
     }
 
-    /** Runs one stage; a stub's UnsupportedOperationException ends the walkthrough and names its TODO. */
+    /** One stage of the walkthrough; stops at the first stub and names its TODO. */
     private static <V> V run(String todo, String where, Callable<V> stage) throws Exception {
-        try {
-            return stage.call();
-        } catch (UnsupportedOperationException e) {
-            String message = String.valueOf(e.getMessage());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("TODO (\\d+\\.\\d+)").matcher(message);
-            String id = m.find() ? m.group(1) : todo;
-            System.out.println();
-            System.out.println("Stopped at " + where + ": TODO " + id + " is not implemented yet.");
-            System.out.println("  " + message);
-            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgrading.lab=schedules -Dgrading.exercise=" + id
-                    + "  and run the walkthrough again.");
-            System.exit(2);
-            throw e;
-        }
+        return Walkthrough.stage("schedules", todo, where, stage);
     }
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("argument '" + args[i] + "' is invalid: expected --name value pairs, "
-                        + "e.g. --T 1000 --beta-end 0.02");
-            }
-            opt.put(args[i].substring(2), args[i + 1]);
-        }
-        return opt;
+        return Walkthrough.options(args, "--T 1000 --beta-end 0.02");
     }
 }

@@ -1,12 +1,12 @@
 package org.diffusionlab.labs.spiral;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.diffusionlab.labs.common.Walkthrough;
 import org.diffusionlab.metrics.Wasserstein;
 import org.ejml.simple.SimpleMatrix;
 
@@ -111,36 +111,12 @@ public final class SpiralWalkthrough {
         return new java.util.TreeSet<>(java.util.List.of(1, Math.max(1, T / 4), Math.max(1, T / 2), T));
     }
 
-    /**
-     * Runs one stage; a stub's UnsupportedOperationException ends the walkthrough and names the TODO
-     * (taken from the stub's message, which may be an earlier one than {@code todo}).
-     */
+    /** One stage of the walkthrough; stops at the first stub and names its TODO. */
     private static <V> V run(String todo, String where, Callable<V> stage) throws Exception {
-        try {
-            return stage.call();
-        } catch (UnsupportedOperationException e) {
-            String message = String.valueOf(e.getMessage());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("TODO (\\d+\\.\\d+)").matcher(message);
-            String id = m.find() ? m.group(1) : todo;
-            System.out.println();
-            System.out.println("Stopped at " + where + ": TODO " + id + " is not implemented yet.");
-            System.out.println("  " + message);
-            System.out.println("  Fill it in, check it with  mvn -q test -pl labs -Dgrading.exercise=" + id
-                    + "  and run the walkthrough again.");
-            System.exit(2);
-            throw e;
-        }
+        return Walkthrough.stage("spiral", todo, where, stage);
     }
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("argument '" + args[i] + "' is invalid: expected --name value pairs, "
-                        + "e.g. --steps 2000 --out outputs");
-            }
-            opt.put(args[i].substring(2), args[++i]);
-        }
-        return opt;
+        return Walkthrough.options(args, "--steps 2000 --out outputs");
     }
 }
