@@ -77,8 +77,8 @@ public final class DeepMlp implements EpsilonModel {
         for (int l = 1; l <= weights.size(); l++) {
             int rows = l == 1 ? in : width;
             int cols = l == weights.size() ? out : width;
-            requireShape("W" + l, weights.get(l - 1), rows, cols);
-            requireShape("b" + l, biases.get(l - 1), 1, cols);
+            Mlp.requireShape("W" + l, weights.get(l - 1), rows, cols);
+            Mlp.requireShape("b" + l, biases.get(l - 1), 1, cols);
         }
         this.weights = List.copyOf(weights);
         this.biases = List.copyOf(biases);
@@ -99,9 +99,9 @@ public final class DeepMlp implements EpsilonModel {
      */
     public static DeepMlp init(int dataDim, TimeEmbedding embedding, int hiddenLayers, int width,
                                double weightStd, double biasInit, RandomGenerator rng) {
-        requirePositive("dataDim", dataDim);
-        requirePositive("hiddenLayers", hiddenLayers);
-        requirePositive("width", width);
+        Mlp.requirePositive("dataDim", dataDim);
+        Mlp.requirePositive("hiddenLayers", hiddenLayers);
+        Mlp.requirePositive("width", width);
         if (!(weightStd >= 0) || Double.isInfinite(weightStd)) {
             throw new IllegalArgumentException("weightStd = " + weightStd + " is invalid: must be finite and >= 0");
         }
@@ -237,18 +237,5 @@ public final class DeepMlp implements EpsilonModel {
             out.add(b.get(l));
         }
         return out;
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " = " + value + " is invalid: must be >= 1");
-        }
-    }
-
-    private static void requireShape(String name, SimpleMatrix m, int rows, int cols) {
-        if (m.getNumRows() != rows || m.getNumCols() != cols) {
-            throw new IllegalArgumentException(name + " is " + m.getNumRows() + "x" + m.getNumCols()
-                    + ", invalid: expected " + rows + "x" + cols);
-        }
     }
 }

@@ -230,13 +230,15 @@ public final class Mlp implements EpsilonModel {
         return m;
     }
 
-    private static void requirePositive(String name, int value) {
+    /** Throws unless value ≥ 1 (shared by the networks of this package). */
+    static void requirePositive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " = " + value + " is invalid: must be >= 1");
         }
     }
 
-    private static void requireShape(String name, SimpleMatrix m, int rows, int cols) {
+    /** Throws unless m is rows × cols (shared by the networks of this package). */
+    static void requireShape(String name, SimpleMatrix m, int rows, int cols) {
         if (m.getNumRows() != rows || m.getNumCols() != cols) {
             throw new IllegalArgumentException(name + " is " + m.getNumRows() + "x" + m.getNumCols()
                     + ", invalid: expected " + rows + "x" + cols);
