@@ -17,16 +17,21 @@ public final class DistributionMetrics {
     private DistributionMetrics() {}
 
     /**
-     * Histogram intersection: with B equal-width bins on the common range [lo, hi],
-     * lo = min(min a, min b), hi = max(max a, max b), and p_k, q_k the fractions of a and of b in
-     * bin k (the last bin includes hi),
+     * Histogram intersection of a sample {@code a} with a reference sample {@code b} (the data):
+     * with B equal-width bins on the reference's range [lo, hi], lo = min b, hi = max b, and p_k, q_k
+     * the fractions of a and of b in bin k (the last bin includes hi),
      * <pre>  overlap = Σ_k min(p_k, q_k)  ∈ [0, 1]</pre>
-     * 1 for identical histograms, 0 when no bin holds points of both. Empty bins contribute 0, so
-     * the value is defined whatever the data. When every value is the same (hi = lo) there is one
-     * bin and the overlap is 1. Sizes may differ.
+     * Values of a outside [lo, hi] fall in no bin: they count in a's size but never overlap, so
+     * overlap ≤ 1 − (fraction of a outside the reference's range). Binning on the common range
+     * instead would let a few exploded samples (say at 10⁶) stretch the bins until every real point
+     * shares one bin with the rest of a, and the overlap would read ≈ 1 for a broken model.
+     * 1 for identical samples, 0 when no bin holds points of both. Empty bins contribute 0, so the
+     * value is defined whatever the data. When the reference is one repeated value (hi = lo) there
+     * is one bin, holding the values of a equal to it. Sizes may differ. Not symmetric: pass the
+     * real sample second (for a real-vs-real floor, either one).
      *
-     * @param a at least one finite value
-     * @param b at least one finite value
+     * @param a the sample to judge, at least one finite value
+     * @param b the reference sample, at least one finite value
      * @param bins B ≥ 1
      */
     public static double histogramOverlap(double[] a, double[] b, int bins) {
@@ -37,15 +42,12 @@ public final class DistributionMetrics {
         if (bins < 1) {
             throw new IllegalArgumentException("bins = " + bins + " is invalid: must be >= 1");
         }
+        requireFinite(a);
+        requireFinite(b);
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (double[] values : new double[][] {a, b}) {
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("value " + v + " is invalid: histograms need finite values");
-                }
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
+        for (double v : b) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
         }
         double[] p = fractions(a, lo, hi, bins);
         double[] q = fractions(b, lo, hi, bins);
@@ -55,7 +57,8 @@ public final class DistributionMetrics {
     }
 
     /**
-     * {@link #histogramOverlap} of each coordinate's marginal: result[j] = overlap(a[:, j], b[:, j], bins).
+     * {@link #histogramOverlap} of each coordinate's marginal: result[j] = overlap(a[:, j], b[:, j], bins),
+     * b the reference.
      *
      * @param a {@code n × d}
      * @param b {@code m × d}
@@ -140,10 +143,20 @@ public final class DistributionMetrics {
         return withFloor(metric, generated, real.extractMatrix(0, n, 0, d), real.extractMatrix(n, 2 * n, 0, d));
     }
 
+    private static void requireFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("value " + v + " is invalid: histograms need finite values");
+            }
+        }
+    }
+
+    /** Fraction of {@code values} in each bin of [lo, hi]; values outside the range are in none. */
     private static double[] fractions(double[] values, double lo, double hi, int bins) {
         int[] counts = new int[bins];
         double width = (hi - lo) / bins;
         for (double v : values) {
+            if (v < lo || v > hi) continue;
             int k = width == 0 ? 0 : (int) ((v - lo) / width);
             counts[Math.min(k, bins - 1)]++;
         }

@@ -262,7 +262,8 @@ public final class Figures {
     /**
      * Marginal histograms of real and generated points, one panel per axis (x left, y right): the
      * fraction of points in each of {@code bins} equal-width bins over the two sets' common range
-     * (the binning of {@code DistributionMetrics.histogramOverlap}), drawn as step lines, real in
+     * (so stray samples stay visible; {@code DistributionMetrics.histogramOverlap} bins on the real
+     * range only and counts them as not overlapping), drawn as step lines, real in
      * blue, generated in orange. Each panel is titled with its caption, e.g. the axis's W1 and
      * histogram overlap beside their floors.
      *

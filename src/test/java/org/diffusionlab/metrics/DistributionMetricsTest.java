@@ -51,18 +51,34 @@ class DistributionMetricsTest {
     }
 
     @Test
-    @DisplayName("overlap is symmetric, lies in [0, 1] and falls as one sample shifts away")
+    @DisplayName("overlap lies in [0, 1] and falls as one sample shifts away, whichever is the reference")
     void overlapShift() {
         SimpleMatrix a = ForwardProcess.gaussian(2000, 2, new SplittableRandom(2));
         SimpleMatrix b = ForwardProcess.gaussian(2000, 2, new SplittableRandom(3));
-        double previous = 1.0;
+        double previousAb = 1.0, previousBa = 1.0;
         for (double dx : new double[] {0.0, 0.5, 1.0, 2.0, 4.0}) {
             double ab = DistributionMetrics.histogramOverlapPerAxis(a, shifted(b, dx))[0];
             double ba = DistributionMetrics.histogramOverlapPerAxis(shifted(b, dx), a)[0];
-            assertEquals(ab, ba, 1e-12);
-            assertTrue(ab >= 0 && ab < previous, "shift " + dx + ": " + ab + " after " + previous);
-            previous = ab;
+            assertTrue(ab >= 0 && ab < previousAb, "shift " + dx + ": " + ab + " after " + previousAb);
+            assertTrue(ba >= 0 && ba < previousBa, "shift " + dx + ": " + ba + " after " + previousBa);
+            previousAb = ab;
+            previousBa = ba;
         }
+    }
+
+    @Test
+    @DisplayName("exploded samples cost exactly their share: 10 % at 1e6 take 0.1 off the overlap, and a values outside the reference's range overlap nothing")
+    void overlapExploded() {
+        SimpleMatrix real = ForwardProcess.gaussian(2000, 1, new SplittableRandom(4));
+        SimpleMatrix generated = ForwardProcess.gaussian(2000, 1, new SplittableRandom(5));
+        double clean = DistributionMetrics.histogramOverlapPerAxis(generated, real)[0];
+        SimpleMatrix exploded = generated.copy();
+        for (int i = 0; i < 200; i++) exploded.set(i, 0, 1e6);
+        double withExploded = DistributionMetrics.histogramOverlapPerAxis(exploded, real)[0];
+        // the 200 replaced points were in range before, so the loss is at least 0.1 minus what they overlapped
+        assertTrue(withExploded <= 0.9 + 1e-12, "overlap " + withExploded + " with 10 % exploded samples");
+        assertTrue(clean - withExploded >= 0.05, "clean " + clean + " vs exploded " + withExploded);
+        assertEquals(0.5, DistributionMetrics.histogramOverlap(new double[] {0, 1, 5, -5}, new double[] {0, 1}, 2), 1e-15);
     }
 
     @Test
