@@ -95,9 +95,6 @@ import picocli.CommandLine.Spec;
         })
 public final class Main implements Callable<Integer> {
 
-    /** Smoothing of the loss curve, as in the lab (independent of --momentum here). */
-    static final double LOSS_SMOOTHING = 0.999;
-
     @Spec
     CommandSpec spec;
 
@@ -364,10 +361,10 @@ public final class Main implements Callable<Integer> {
         String trainPart;
         if (setup.loaded() == null) {
             trainPart = (recipe == Recipe.NOTEBOOK && choice.fullBatch() ? "" : "recipe " + recipe.id() + ", ")
-                    + describe(network(choice), choice.config(), "");
+                    + describe(network(choice), choice.config(), "", nPoints);
         } else {
             trainPart = "model from " + loadCheckpoint + " (" + describe(network(setup.loaded().model()),
-                    setup.loaded().config(), "trained ") + ")";
+                    setup.loaded().config(), "trained ", 0) + ")";
         }
         out.printf(Locale.ROOT, "diffusion-lab: %s, T = %d, %s, %s, %d samples, seed %d%n",
                 dataPart, T, schedulePart, trainPart, samples, seed);
@@ -644,27 +641,38 @@ public final class Main implements Callable<Integer> {
         return ddimSteps == null ? T : ddimSteps;
     }
 
-    /**
-     * Runs the chosen sampler and keeps every state. DDPM keeps its snapshots at every t, which
-     * leaves its draws and its samples as without snapshots.
-     */
+    /** Runs the chosen sampler ({@link #sample(SamplerKind, int, double, double[], EpsilonModel, int, NoiseSchedule, RandomGenerator)}). */
     private Trajectory sample(EpsilonModel model, NoiseSchedule schedule, RandomGenerator rng) {
-        switch (sampler) {
+        return sample(sampler, ddimSteps(schedule.T()), eta == null ? 0 : eta, clip, model, samples, schedule, rng);
+    }
+
+    /**
+     * Runs a sampler and keeps every state. DDPM keeps its snapshots at every t, which leaves its
+     * draws and its samples as without snapshots.
+     *
+     * @param ddimSteps S in 1..T (DDIM only)
+     * @param eta η in [0, 1] (DDIM only)
+     * @param clip {MIN, MAX} for x̂0, or null (posterior and DDIM only)
+     * @param n samples
+     */
+    static Trajectory sample(SamplerKind kind, int ddimSteps, double eta, double[] clip, EpsilonModel model, int n,
+                             NoiseSchedule schedule, RandomGenerator rng) {
+        switch (kind) {
             case DDPM -> {
                 Set<Integer> all = new TreeSet<>();
                 for (int t = 0; t <= schedule.T(); t++) all.add(t);
-                SortedMap<Integer, SimpleMatrix> states = DdpmSampler.pSampleLoop(model, samples, schedule, rng, all).snapshots();
+                SortedMap<Integer, SimpleMatrix> states = DdpmSampler.pSampleLoop(model, n, schedule, rng, all).snapshots();
                 return new Trajectory(new ArrayList<>(states.keySet()), new ArrayList<>(states.values()));
             }
             case POSTERIOR -> {
                 AncestralSampler s = AncestralSampler.of(Variance.POSTERIOR);
                 if (clip != null) s = s.withClipping(clip[0], clip[1]);
-                return s.trajectory(model, samples, schedule, rng);
+                return s.trajectory(model, n, schedule, rng);
             }
             default -> {
-                DdimSampler s = new DdimSampler(ddimSteps(schedule.T()), eta == null ? 0 : eta);
+                DdimSampler s = new DdimSampler(ddimSteps, eta);
                 if (clip != null) s = s.withClipping(clip[0], clip[1]);
-                return s.trajectory(model, samples, schedule, rng);
+                return s.trajectory(model, n, schedule, rng);
             }
         }
     }
@@ -843,8 +851,12 @@ public final class Main implements Callable<Integer> {
         return m.fullBatch() ? "hidden " + m.width() : m.hiddenLayers() + " x " + m.width() + " hidden, " + m.embedding();
     }
 
-    /** The training part of the header: steps, optimizer and its settings; {@code stepsPrefix} e.g. "trained ". */
-    private String describe(String network, Record config, String stepsPrefix) {
+    /**
+     * The training part of the header: steps, optimizer and its settings; {@code stepsPrefix} e.g.
+     * "trained ". A batch of at least {@code trainingPoints} reads "full batch" (0: unknown, as for a
+     * loaded checkpoint).
+     */
+    private static String describe(String network, Record config, String stepsPrefix, int trainingPoints) {
         if (config instanceof TrainConfig c) {
             return String.format(Locale.ROOT, "%s, %s%d steps, lr %s, momentum %s", network, stepsPrefix, c.steps(),
                     plain(c.lr()), plain(c.momentum()));
@@ -853,7 +865,7 @@ public final class Main implements Callable<Integer> {
         String optimizer = optimizerFlag(c.optimizer()) + (c.optimizer() == OptimizerChoice.MOMENTUM_SGD
                 ? " (momentum " + plain(OptimizerChoice.SGD_MOMENTUM) + ")" : "");
         String decay = c.optimizer() == OptimizerChoice.ADAMW ? ", weight decay " + plain(c.weightDecay()) : "";
-        String batch = c.batchSize() >= nPoints ? "full batch" : "batch " + c.batchSize();
+        String batch = trainingPoints > 0 && c.batchSize() >= trainingPoints ? "full batch" : "batch " + c.batchSize();
         return String.format(Locale.ROOT, "%s, %s%d steps, %s lr %s (%s)%s, %s, %s, %s", network, stepsPrefix, c.steps(),
                 optimizer, plain(c.lr()), c.lrSchedule() == LearningRateSchedule.COSINE ? "cosine decay" : "constant", decay,
                 batch, c.clipNorm() == MiniBatchConfig.NO_CLIPPING ? "no clipping" : "clip " + plain(c.clipNorm()),

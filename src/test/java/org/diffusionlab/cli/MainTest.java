@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.DeepMlp;
+import org.diffusionlab.model.ScalarTimeEmbedding;
 import org.diffusionlab.report.Recipe;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.TrainConfig;
@@ -353,9 +354,10 @@ class MainTest {
     @ValueSource(strings = {"--steps=10", "--hidden=8", "--timesteps=10", "--schedule=cosine", "--lr=0.1",
         "--save-checkpoint=x.bin", "--width=8", "--optimizer=adam", "--ema=0.9", "--hidden-layers=3", "--batch-size=8"})
     @DisplayName("with --load-checkpoint the training and schedule flags are rejected")
-    void loadRejectsTrainingFlags(String flag, @TempDir Path dir) {
+    void loadRejectsTrainingFlags(String flag, @TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("m.bin");
-        tiny(dir.resolve("a"), "--save-checkpoint", ckpt.toString());
+        new org.diffusionlab.train.Checkpoint(org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)),
+                NoiseSchedule.linearBetaSchedule(20, 1e-4, 5e-3), TrainConfig.notebook()).save(ckpt);
         Result r = run("--load-checkpoint", ckpt.toString(), flag, "--out", dir.resolve("b").toString());
         assertEquals(2, r.status(), r.out() + r.err());
         assertTrue(r.err().contains(flag.substring(0, flag.indexOf('='))), r.err());
@@ -480,6 +482,20 @@ class MainTest {
         assertEquals(b.size(), a.size());
         for (int k = 0; k < a.size(); k++) assertArrayEquals(b.get(k).getDDRM().data, a.get(k).getDDRM().data, "parameter " + k);
         assertArrayEquals(viaRecipe.smoothedLosses(), viaMain.smoothedLoss());
+    }
+
+    @Test
+    @DisplayName("each recipe's default sampler in the command draws exactly the samples of the recipe's own sampler")
+    void defaultSamplerIsTheRecipes() {
+        for (Recipe recipe : Recipe.values()) {
+            // an untrained network with visible outputs is enough: the question is which sampler runs
+            var model = DeepMlp.init(2, ScalarTimeEmbedding.INSTANCE, 1, 8, 0.5, 0.1, new java.util.SplittableRandom(3));
+            NoiseSchedule schedule = recipe.schedule();
+            SimpleMatrix viaMain = Main.sample(Main.defaultsOf(recipe).sampler(), schedule.T(), 0, null, model, 30, schedule,
+                    new java.util.SplittableRandom(5)).samples();
+            SimpleMatrix viaRecipe = recipe.sample(model, 30, schedule, new java.util.SplittableRandom(5));
+            assertArrayEquals(viaRecipe.getDDRM().data, viaMain.getDDRM().data, recipe.id());
+        }
     }
 
     @Test

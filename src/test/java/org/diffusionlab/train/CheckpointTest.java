@@ -161,14 +161,16 @@ class CheckpointTest {
     }
 
     @Test
-    @DisplayName("every truncation of a checkpoint is rejected as truncated, never loaded")
+    @DisplayName("every truncation of a checkpoint (Mlp or DeepMlp) is rejected as truncated, never loaded")
     void truncated() throws IOException {
-        byte[] full = Files.readAllBytes(saved(example()));
-        for (int len : new int[] {8, 12, 20, 24, full.length / 2, full.length - 4, full.length - 1}) {
-            Path p = dir.resolve("cut" + len);
-            Files.write(p, Arrays.copyOf(full, len));
-            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(p));
-            assertTrue(e.getMessage().contains("truncated"), len + " bytes: " + e.getMessage());
+        for (Checkpoint c : List.of(example(), deepExample())) {
+            byte[] full = Files.readAllBytes(saved(c));
+            for (int len : new int[] {8, 12, 20, 24, full.length / 2, full.length - 4, full.length - 1}) {
+                Path p = dir.resolve("cut" + len);
+                Files.write(p, Arrays.copyOf(full, len));
+                CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(p));
+                assertTrue(e.getMessage().contains("truncated"), len + " bytes: " + e.getMessage());
+            }
         }
     }
 
@@ -240,5 +242,43 @@ class CheckpointTest {
         crc.update(bytes, 20, bytes.length - 24);
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
         return bytes;
+    }
+
+    @Test
+    @DisplayName("a model, embedding or config the format cannot store is rejected when the checkpoint is made, naming it")
+    void unsupportedParts() {
+        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(10);
+        org.diffusionlab.model.EpsilonModel stub = new org.diffusionlab.model.EpsilonModel() {
+            @Override
+            public SimpleMatrix predictEpsilon(SimpleMatrix xt, int t, int T) {
+                return xt;
+            }
+
+            @Override
+            public int dataDim() {
+                return 2;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Checkpoint(stub, schedule, TrainConfig.notebook()));
+        assertTrue(e.getMessage().startsWith("model = ") && e.getMessage().contains("Mlp or a DeepMlp"), e.getMessage());
+        org.diffusionlab.model.TimeEmbedding custom = new org.diffusionlab.model.TimeEmbedding() {
+            @Override
+            public int dimension() {
+                return 1;
+            }
+
+            @Override
+            public SimpleMatrix encode(int[] t, int T) {
+                return new SimpleMatrix(t.length, 1);
+            }
+        };
+        DeepMlp net = DeepMlp.init(2, custom, 1, 3, 0.1, 0, new SplittableRandom(1));
+        e = assertThrows(IllegalArgumentException.class, () -> new Checkpoint(net, schedule, TrainConfig.notebook()));
+        assertTrue(e.getMessage().startsWith("model.embedding() = "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Checkpoint(example().model(), schedule, new Checkpoint(example().model(), schedule, TrainConfig.notebook())));
+        assertTrue(e.getMessage().startsWith("config = ") && e.getMessage().contains("TrainConfig or a MiniBatchConfig"),
+                e.getMessage());
     }
 }
