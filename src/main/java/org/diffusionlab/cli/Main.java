@@ -1003,7 +1003,7 @@ public final class Main implements Callable<Integer> {
                                 momentum != null ? momentum : full.momentum(), full.smoothing()));
             }
             if (!matched("--optimizer")) {
-                throw new ParameterException(spec.commandLine(), miniBatchFlag + " is invalid here without --optimizer: "
+                throw new ParameterException(spec.commandLine(), given(miniBatchFlag) + " is invalid here without --optimizer: "
                         + "with --recipe " + recipe.id() + " it switches to the mini-batch trainer, whose optimizer must "
                         + "then be named (--optimizer sgd, adam or adamw; its sgd has momentum "
                         + OptimizerChoice.SGD_MOMENTUM + ", not --momentum)");
@@ -1099,6 +1099,12 @@ public final class Main implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
 
+    /** The flag as given, with its value: "--ema 0.99". */
+    private String given(String flag) {
+        List<String> values = spec.commandLine().getParseResult().matchedOption(flag).stringValues();
+        return values.isEmpty() ? flag : flag + " " + String.join(" ", values);
+    }
+
     /** "MIN,MAX" with finite MIN < MAX. */
     private double[] parseClip(String value) {
         String[] parts = value.split(",", -1);
@@ -1119,7 +1125,7 @@ public final class Main implements Callable<Integer> {
     /** A flag given on the command line although {@code allowed} is false is a usage error. */
     private void requireOnlyWith(String flag, boolean allowed, String context) {
         if (!allowed && matched(flag)) {
-            throw new ParameterException(spec.commandLine(), flag + " is invalid here: it applies only to " + context);
+            throw new ParameterException(spec.commandLine(), given(flag) + " is invalid here: it applies only to " + context);
         }
     }
 

@@ -465,7 +465,7 @@ class MainTest {
     void notebookNeedsOptimizer() {
         Result r = run("--ema", "0.99", "--out", tinyOut.resolve("never").toString());
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("--ema is invalid here without --optimizer") && r.err().contains("momentum 0.9"), r.err());
+        assertTrue(r.err().contains("--ema 0.99 is invalid here without --optimizer") && r.err().contains("momentum 0.9"), r.err());
     }
 
     @Test
@@ -513,6 +513,16 @@ class MainTest {
                 loaded.out());
         assertEquals(metrics(saved), metrics(loaded));
         assertImagesEqual(dir.resolve("a/6-real-vs-generated.png"), dir.resolve("b/6-real-vs-generated.png"));
+    }
+
+    @Test
+    @DisplayName("a version-1 checkpoint file (the first format) still samples from the command")
+    void loadsVersionOneCheckpoint(@TempDir Path dir) throws Exception {
+        Path v1 = Path.of(org.diffusionlab.train.Checkpoint.class.getResource("checkpoint-v1.bin").toURI());
+        Result r = run("--load-checkpoint", v1.toString(), "--points", "200", "--samples", "50", "--out", dir.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("T = 6, schedule from the checkpoint, model from " + v1
+                + " (hidden 4, trained 321 steps, lr 0.0015, momentum 0.95)"), r.out());
     }
 
     @Test
