@@ -9,6 +9,7 @@ import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.model.Mlp;
 import org.diffusionlab.model.SinusoidalTimeEmbedding;
+import org.diffusionlab.model.TimeEmbedding;
 import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.sample.DdpmSampler;
 import org.diffusionlab.sample.Variance;
@@ -175,6 +176,34 @@ public enum Recipe {
     /** {@link #sample(EpsilonModel, int, NoiseSchedule, RandomGenerator)} for a {@link Trained} model. */
     public SimpleMatrix sample(Trained trained, int n, RandomGenerator rng) {
         return sample(trained.model(), n, trained.schedule(), rng);
+    }
+
+    /**
+     * A fresh {@link DeepMlp} trained with mini-batches: the network and trainer of a mini-batch
+     * recipe with every choice passed in, for callers that change some of them (the main job's
+     * model flags). Weights start N(0, 0.02²) and biases 0, as in {@link Mlp#init(int, RandomGenerator)};
+     * with {@link #DEFAULT}'s choices ({@link #HIDDEN_LAYERS}, {@link #WIDTH}, a
+     * {@link SinusoidalTimeEmbedding} of {@link #EMBEDDING}, {@link #TRAINING}) it trains what
+     * {@code DEFAULT.train} trains. Draw order: the initial weights (W_1, …, W_{L+1}, row by row),
+     * then the trainer's draws ({@link MiniBatchTrainer#train}).
+     *
+     * @param data x_0, {@code n × d}
+     * @param schedule the noise schedule (defines T; t is 1-based in 1..T)
+     * @param hiddenLayers L ≥ 1 hidden layers
+     * @param width w ≥ 1, the width of every hidden layer
+     * @param embedding e(t), k = {@code embedding.dimension()} input features beside the d coordinates
+     * @param config steps, batch size, optimizer, learning-rate schedule, clipping, EMA, smoothing
+     * @param rng draws the initial weights, then everything the trainer draws
+     * @param monitor told after every step
+     * @return the trained {@link DeepMlp} (d + k → w → … → w → d) with {@code schedule} and its smoothed losses
+     * @throws IllegalArgumentException if L or w is below 1, naming it
+     */
+    public static Trained trainDeepMlp(SimpleMatrix data, NoiseSchedule schedule, int hiddenLayers, int width,
+                                       TimeEmbedding embedding, MiniBatchConfig config, RandomGenerator rng,
+                                       TrainingMonitor monitor) {
+        DeepMlp net = DeepMlp.init(data.getNumCols(), embedding, hiddenLayers, width, 0.02, 0.0, rng);
+        double[] losses = MiniBatchTrainer.train(net, data, schedule, config, rng, monitor);
+        return new Trained(net, schedule, losses);
     }
 
     /** The name used on the command line: "notebook" or "default". */

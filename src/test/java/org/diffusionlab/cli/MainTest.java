@@ -1,6 +1,7 @@
 package org.diffusionlab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,12 +14,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.diffusionlab.data.Dataset;
+import org.diffusionlab.metrics.Wasserstein;
+import org.diffusionlab.model.DeepMlp;
+import org.diffusionlab.model.ScalarTimeEmbedding;
+import org.diffusionlab.report.Recipe;
 import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.TrainConfig;
+import org.diffusionlab.train.TrainingMonitor;
+import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -62,7 +72,8 @@ class MainTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--steps=0", "--lr=-1", "--beta-end=2", "--beta-start=0", "--momentum=1", "--timesteps=0",
-        "--hidden=0", "--samples=1", "--points=1", "--jitter=-0.1", "--lr=NaN", "--steps=abc"})
+        "--hidden=0", "--samples=1", "--points=1", "--jitter=-0.1", "--lr=NaN", "--steps=abc", "--width=0",
+        "--recipe=fancy", "--hidden-layers=0", "--weight-decay=-1"})
     @DisplayName("a bad value prints the usage and the flag on stderr and exits with status 2 before any work")
     void badValue(String arg) {
         Result r = run(arg, "--out", tinyOut.resolve("never").toString());
@@ -83,11 +94,20 @@ class MainTest {
         assertTrue(r.out().contains("Usage: diffusion-lab"), r.out());
         assertTrue(r.out().contains("--beta-end"), r.out());
         for (String flag : new String[] {"--dataset", "--schedule", "--sampler", "--ddim-steps", "--eta", "--clip-x0",
-            "--save-checkpoint", "--load-checkpoint", "--gif", "--all-figures"}) {
+            "--save-checkpoint", "--load-checkpoint", "--gif", "--all-figures", "--recipe", "--width, --hidden",
+            "--hidden-layers", "--embedding", "--optimizer", "--batch-size", "--lr-schedule", "--weight-decay",
+            "--clip-norm", "--ema"}) {
             assertTrue(r.out().contains(flag), flag + " missing in:\n" + r.out());
         }
         // The --dataset description spells out the names; it must stay in sync with the enum.
         assertTrue(r.out().replaceAll("\\s+", " ").contains(org.diffusionlab.data.Dataset.validNames()), r.out());
+        // The recipe table at the end is built from Recipe, so it cannot drift from it.
+        String flat = r.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("notebook: --points 1500 --sampler ddpm --schedule linear --timesteps 100"), r.out());
+        assertTrue(flat.contains("default: --points " + Recipe.DEFAULT.trainingPoints() + " --sampler posterior"), r.out());
+        assertTrue(flat.contains("--hidden-layers " + Recipe.HIDDEN_LAYERS + " --width " + Recipe.WIDTH
+                + " --embedding sinusoidal:" + Recipe.EMBEDDING + " --steps " + Recipe.DEFAULT.defaultSteps()), r.out());
+        assertTrue(r.out().lines().allMatch(l -> l.length() <= 80), "a help line is wider than 80 columns:\n" + r.out());
     }
 
     @Test
@@ -302,7 +322,13 @@ class MainTest {
         "--sampler=ddim --ddim-steps=0", "--sampler=ddim --ddim-steps=21", "--sampler=ddim --eta=1.5", "--eta=0.5",
         "--clip-x0=-1,1", "--sampler=posterior --clip-x0=1,-1", "--sampler=posterior --clip-x0=abc",
         "--sampler=ddim --clip-x0=1", "--schedule=cosine --beta-end=0.02", "--schedule=cosine --beta-start=0.001",
-        "--dataset=moons --jitter=0.1", "--load-checkpoint=/no/such/file", "--load-checkpoint=pom.xml"})
+        "--dataset=moons --jitter=0.1", "--load-checkpoint=/no/such/file", "--load-checkpoint=pom.xml",
+        "--recipe=default --optimizer=rmsprop", "--recipe=default --batch-size=0", "--recipe=default --batch-size=half",
+        "--recipe=default --embedding=sinusoidal:3", "--recipe=default --embedding=fourier", "--recipe=default --clip-norm=0",
+        "--recipe=default --clip-norm=Infinity", "--recipe=default --ema=1", "--recipe=default --ema=no",
+        "--recipe=default --lr-schedule=step", "--recipe=default --optimizer=sgd --lr-schedule=cosine",
+        "--recipe=default --momentum=0.9", "--recipe=default --optimizer=adam --weight-decay=0.1",
+        "--optimizer=adam --momentum=0.9", "--clip-norm=1", "--ema=0.99", "--batch-size=64"})
     @DisplayName("a bad or misplaced value of a new flag prints the usage and the flag and exits with status 2")
     void badNewValue(String flags) {
         String[] args = (flags + " --timesteps=20 --out " + tinyOut.resolve("never")).split(" ");
@@ -326,11 +352,12 @@ class MainTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--steps=10", "--hidden=8", "--timesteps=10", "--schedule=cosine", "--lr=0.1",
-        "--save-checkpoint=x.bin"})
+        "--save-checkpoint=x.bin", "--width=8", "--optimizer=adam", "--ema=0.9", "--hidden-layers=3", "--batch-size=8"})
     @DisplayName("with --load-checkpoint the training and schedule flags are rejected")
-    void loadRejectsTrainingFlags(String flag, @TempDir Path dir) {
+    void loadRejectsTrainingFlags(String flag, @TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("m.bin");
-        tiny(dir.resolve("a"), "--save-checkpoint", ckpt.toString());
+        new org.diffusionlab.train.Checkpoint(org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)),
+                NoiseSchedule.linearBetaSchedule(20, 1e-4, 5e-3), TrainConfig.notebook()).save(ckpt);
         Result r = run("--load-checkpoint", ckpt.toString(), flag, "--out", dir.resolve("b").toString());
         assertEquals(2, r.status(), r.out() + r.err());
         assertTrue(r.err().contains(flag.substring(0, flag.indexOf('='))), r.err());
@@ -356,5 +383,199 @@ class MainTest {
         assertEquals(0, clipped.status(), clipped.out() + clipped.err());
         assertFalse(clipped.out().contains("samples lie more than"), clipped.out());
         assertFalse(tiny.out().contains("samples lie more than"), tiny.out());
+    }
+
+    // ---- --recipe and the model flags ----
+
+    /** The tiny run's flags (without --hidden) with {@code extra} appended. */
+    static Result tinyRecipe(Path dir, String... extra) {
+        String[] base = {"--steps", "20", "--points", "200", "--samples", "100", "--timesteps", "20", "--out", dir.toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        Result r = run(args);
+        assertEquals(0, r.status(), r.out() + r.err());
+        return r;
+    }
+
+    @Test
+    @DisplayName("--recipe notebook is the default: the same header and numbers as without the flag")
+    void notebookIsDefault(@TempDir Path dir) {
+        Result r = tiny(dir, "--recipe", "notebook");
+        assertEquals(metrics(tiny), metrics(r));
+        assertEquals(tiny.out().lines().findFirst(), r.out().lines().findFirst());
+        assertTrue(r.out().startsWith("diffusion-lab: 200 points (jitter 0.02), T = 20, beta 0.0001 -> 0.005, hidden 16, "
+                + "20 steps, lr 0.002, momentum 0.999, 100 samples, seed 42"), r.out());
+    }
+
+    @Test
+    @DisplayName("the notebook recipe's defaults in the command are Recipe.NOTEBOOK's schedule and data size")
+    void notebookDefaultsMatchRecipe() {
+        Main.RecipeDefaults d = Main.defaultsOf(Recipe.NOTEBOOK);
+        assertArrayEquals(Recipe.NOTEBOOK.schedule().betas(),
+                NoiseSchedule.linearBetaSchedule(100, Main.LINEAR_BETA_START, Main.LINEAR_BETA_END).betas());
+        assertEquals(Recipe.NOTEBOOK.trainingPoints(), d.points());
+        assertEquals(TrainConfig.notebook(), d.model().config());
+        assertEquals(Main.SamplerKind.DDPM, d.sampler());
+    }
+
+    @Test
+    @DisplayName("--recipe default trains a DeepMlp with mini-batch AdamW, clipping and EMA, and samples with the posterior variance")
+    void defaultRecipe(@TempDir Path dir) throws IOException {
+        Result r = tinyRecipe(dir, "--recipe", "default", "--width", "16");
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertTrue(first.contains("cosine schedule, recipe default, " + Recipe.HIDDEN_LAYERS + " x 16 hidden, sinusoidal k="
+                + Recipe.EMBEDDING + ", 20 steps, adamw lr "), first);
+        assertTrue(first.contains("(cosine decay), weight decay ") && first.contains("full batch, clip 1, ema 0.999"), first);
+        assertTrue(r.out().contains("sampler: posterior"), r.out());
+        assertTrue(r.out().contains("100 samples over 20 reverse steps (posterior)"), r.out());
+        assertTrue(Files.exists(dir.resolve("4-loss.png")));
+        assertFalse(metrics(r).isEmpty());
+        assertFalse(metrics(r).equals(metrics(tiny)), "the default recipe gave the notebook's samples");
+    }
+
+    @Test
+    @DisplayName("the model flags override the default recipe one by one, and the header says what ran")
+    void modelFlags(@TempDir Path a, @TempDir Path b) {
+        Result r = tinyRecipe(a, "--recipe", "default", "--optimizer", "sgd", "--batch-size", "32", "--hidden-layers", "2",
+                "--width", "8", "--embedding", "sinusoidal:8", "--clip-norm", "off", "--ema", "off", "--lr", "0.01");
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertTrue(first.contains("recipe default, 2 x 8 hidden, sinusoidal k=8, 20 steps, sgd (momentum 0.9) lr 0.01 "
+                + "(constant), batch 32, no clipping, no ema"), first);
+        Result adam = tinyRecipe(b, "--recipe", "default", "--optimizer", "adam", "--lr-schedule", "constant",
+                "--embedding", "scalar", "--width", "8", "--ema", "0.9", "--clip-norm", "0.5");
+        first = adam.out().lines().findFirst().orElseThrow();
+        assertTrue(first.contains(Recipe.HIDDEN_LAYERS + " x 8 hidden, scalar t/T, 20 steps, adam lr 0.002 (constant), full "
+                + "batch, clip 0.5, ema 0.9"), first);
+        assertFalse(metrics(r).equals(metrics(adam)));
+    }
+
+    @Test
+    @DisplayName("with --recipe notebook, --optimizer adam trains the notebook's network on a full batch with Adam")
+    void notebookWithAdam(@TempDir Path dir) {
+        Result r = tiny(dir, "--optimizer", "adam");
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertTrue(first.contains("beta 0.0001 -> 0.005, recipe notebook, 2 x 16 hidden, scalar t/T, 20 steps, adam lr 0.002 "
+                + "(constant), full batch, no clipping, no ema"), first);
+        assertTrue(r.out().contains("sampler: ddpm"), r.out());
+        assertFalse(metrics(r).equals(metrics(tiny)), "Adam gave the samples of momentum SGD");
+    }
+
+    @Test
+    @DisplayName("a mini-batch flag with --recipe notebook but no --optimizer is a usage error that says why")
+    void notebookNeedsOptimizer() {
+        Result r = run("--ema", "0.99", "--out", tinyOut.resolve("never").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--ema 0.99 is invalid here without --optimizer") && r.err().contains("momentum 0.9"), r.err());
+    }
+
+    @Test
+    @DisplayName("the command's mini-batch training with the default recipe's choices trains exactly what Recipe.DEFAULT.train trains")
+    void miniBatchPathIsTheRecipe() {
+        SimpleMatrix data = Dataset.MOONS.sample(300, new java.util.SplittableRandom(1));
+        Main.ModelChoice choice = Main.defaultsOf(Recipe.DEFAULT).model();
+        var config = ((org.diffusionlab.train.MiniBatchConfig) choice.config()).withSteps(3);
+        Main.Trained viaMain = Main.train(data, Recipe.DEFAULT.schedule(),
+                new Main.ModelChoice(choice.hiddenLayers(), choice.width(), choice.embedding(), config),
+                new java.util.SplittableRandom(99), new java.util.SplittableRandom(2), TrainingMonitor.NONE);
+        Recipe.Trained viaRecipe = Recipe.DEFAULT.train(data, 3, new java.util.SplittableRandom(2), TrainingMonitor.NONE);
+        List<SimpleMatrix> a = ((DeepMlp) viaMain.model()).parameters(), b = ((DeepMlp) viaRecipe.model()).parameters();
+        assertEquals(b.size(), a.size());
+        for (int k = 0; k < a.size(); k++) assertArrayEquals(b.get(k).getDDRM().data, a.get(k).getDDRM().data, "parameter " + k);
+        assertArrayEquals(viaRecipe.smoothedLosses(), viaMain.smoothedLoss());
+    }
+
+    @Test
+    @DisplayName("each recipe's default sampler in the command draws exactly the samples of the recipe's own sampler")
+    void defaultSamplerIsTheRecipes() {
+        for (Recipe recipe : Recipe.values()) {
+            // an untrained network with visible outputs is enough: the question is which sampler runs
+            var model = DeepMlp.init(2, ScalarTimeEmbedding.INSTANCE, 1, 8, 0.5, 0.1, new java.util.SplittableRandom(3));
+            NoiseSchedule schedule = recipe.schedule();
+            SimpleMatrix viaMain = Main.sample(Main.defaultsOf(recipe).sampler(), schedule.T(), 0, null, model, 30, schedule,
+                    new java.util.SplittableRandom(5)).samples();
+            SimpleMatrix viaRecipe = recipe.sample(model, 30, schedule, new java.util.SplittableRandom(5));
+            assertArrayEquals(viaRecipe.getDDRM().data, viaMain.getDDRM().data, recipe.id());
+        }
+    }
+
+    @Test
+    @DisplayName("a DeepMlp checkpoint saved by --recipe default gives exactly the original samples when loaded")
+    void defaultRecipeCheckpoint(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("deep.bin");
+        Result saved = tinyRecipe(dir.resolve("a"), "--recipe", "default", "--width", "8", "--embedding", "sinusoidal:6",
+                "--save-checkpoint", ckpt.toString());
+        var loadedModel = org.diffusionlab.train.Checkpoint.load(ckpt).model();
+        assertEquals(6, ((DeepMlp) loadedModel).embedding().dimension());
+        Result loaded = run("--recipe", "default", "--load-checkpoint", ckpt.toString(), "--points", "200", "--samples", "100",
+                "--out", dir.resolve("b").toString());
+        assertEquals(0, loaded.status(), loaded.out() + loaded.err());
+        assertTrue(loaded.out().contains("(" + Recipe.HIDDEN_LAYERS + " x 8 hidden, sinusoidal k=6, trained 20 steps, adamw"),
+                loaded.out());
+        assertEquals(metrics(saved), metrics(loaded));
+        assertImagesEqual(dir.resolve("a/6-real-vs-generated.png"), dir.resolve("b/6-real-vs-generated.png"));
+    }
+
+    @Test
+    @DisplayName("a version-1 checkpoint file (the first format) still samples from the command")
+    void loadsVersionOneCheckpoint(@TempDir Path dir) throws Exception {
+        Path v1 = Path.of(org.diffusionlab.train.Checkpoint.class.getResource("checkpoint-v1.bin").toURI());
+        Result r = run("--load-checkpoint", v1.toString(), "--points", "200", "--samples", "50", "--out", dir.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("T = 6, schedule from the checkpoint, model from " + v1
+                + " (hidden 4, trained 321 steps, lr 0.0015, momentum 0.95)"), r.out());
+    }
+
+    @Test
+    @DisplayName("with --recipe default, the data, schedule and sampler flags still apply")
+    void defaultRecipeWithOtherFlags(@TempDir Path dir) {
+        Result r = tinyRecipe(dir, "--recipe", "default", "--width", "8", "--dataset", "moons", "--schedule", "linear",
+                "--beta-end", "0.02", "--sampler", "ddim", "--ddim-steps", "5", "--eta", "0.5", "--clip-x0=-3,3");
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("diffusion-lab: 200 moons points, T = 20, beta 0.0001 -> 0.02, recipe default"), first);
+        assertTrue(r.out().contains("100 samples over 5 reverse steps (ddim)") && r.out().contains("x0_hat clipped"), r.out());
+    }
+
+    // ---- the metric floors ----
+
+    @Test
+    @DisplayName("a model that returns its own training points reads about 1x its floor, not below it")
+    void memorizerReadsItsFloor() {
+        // The floors compare held-out data only. 500 training points offered as "samples" are then almost one
+        // more real sample: ratio ≈ 0.85 (not 1, because standardizing the training set by its own mean and std
+        // matches those moments exactly, which its subsets partly inherit; generated samples do not). Compared
+        // with the training set itself, as the command used to, they read ≈ 0.45.
+        double sum = 0, old = 0;
+        int seeds = 4;
+        for (int seed = 0; seed < seeds; seed++) {
+            java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
+            SimpleMatrix data = Main.draw(Dataset.SPIRAL, 0.02, 1500, root.split());
+            SimpleMatrix memorized = data.extractMatrix(0, 500, 0, 2);
+            List<SimpleMatrix[]> real = Main.heldOut(Dataset.SPIRAL, 0.02, 500, root.split(), root.split());
+            Main.Floored sw = Main.Floored.of("sliced W1", Wasserstein::sliced, memorized, real);
+            sum += sw.value()[0] / sw.floor()[0] / seeds;
+            old += Wasserstein.sliced(memorized, data) / sw.floor()[0] / seeds;
+        }
+        // Single ratios at n = 500 spread by ~10% (0.75..1.03 over seeds 0..7); the mean of 4 lies well inside [0.65, 1.3].
+        assertTrue(sum > 0.65 && sum < 1.3, "held-out ratio " + sum);
+        assertTrue(old < 0.6, "the training-set comparison should read below the floor (" + old + "), or this test shows nothing");
+    }
+
+    @Test
+    @DisplayName("held-out samples of a two-part dataset split between the parts at random, as generated samples do")
+    void heldOutIsShuffled() {
+        // A fresh draw of two_gaussians alternates the blobs, so 100 rows would hold exactly 50 of each;
+        // rows of the shuffled pool follow (almost) Binomial(100, 1/2): standard deviation 5.
+        double[] counts = new double[40];
+        for (int seed = 0; seed < counts.length; seed++) {
+            java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
+            SimpleMatrix a = Main.heldOut(Dataset.TWO_GAUSSIANS, 0, 100, root.split(), root.split()).get(0)[0];
+            for (int i = 0; i < 100; i++) if (a.get(i, 0) < 0) counts[seed]++;
+        }
+        double mean = java.util.Arrays.stream(counts).average().orElseThrow();
+        double var = java.util.Arrays.stream(counts).map(c -> (c - mean) * (c - mean)).sum() / (counts.length - 1);
+        // 40 draws: the sample variance of a variance-25 binomial lies in [10, 45] with overwhelming probability.
+        assertTrue(var > 10 && var < 45, "variance of the blob counts " + var);
+        assertEquals(Main.HELD_OUT_PAIRS, Main.heldOut(Dataset.MOONS, 0, 10, new java.util.SplittableRandom(1),
+                new java.util.SplittableRandom(2)).size());
     }
 }

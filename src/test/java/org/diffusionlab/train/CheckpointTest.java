@@ -16,7 +16,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.Mlp;
+import org.diffusionlab.model.ScalarTimeEmbedding;
+import org.diffusionlab.model.SinusoidalTimeEmbedding;
 import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.sample.DdpmSampler;
 import org.diffusionlab.sample.Variance;
@@ -37,6 +40,13 @@ class CheckpointTest {
         return new Checkpoint(mlp, NoiseSchedule.cosineBetaSchedule(40), new TrainConfig(123, 1e-3, 0.9, 0.99));
     }
 
+    /** A 3-hidden-layer DeepMlp with a sinusoidal embedding, trained (on paper) by the mini-batch trainer. */
+    private static Checkpoint deepExample() {
+        DeepMlp net = DeepMlp.init(2, new SinusoidalTimeEmbedding(8), 3, 16, 0.5, 0.1, new SplittableRandom(3));
+        return new Checkpoint(net, NoiseSchedule.cosineBetaSchedule(30), new MiniBatchConfig(77, 64, OptimizerChoice.ADAMW,
+                2e-3, LearningRateSchedule.COSINE, 1e-4, MiniBatchConfig.NO_CLIPPING, 0.999, 0.99));
+    }
+
     private Path saved(Checkpoint c) throws IOException {
         Path p = dir.resolve("model.ckpt");
         c.save(p);
@@ -48,15 +58,72 @@ class CheckpointTest {
     void roundTrip() throws IOException {
         Checkpoint original = example();
         Checkpoint loaded = Checkpoint.load(saved(original));
-        List<SimpleMatrix> a = original.model().parameters(), b = loaded.model().parameters();
-        for (int k = 0; k < a.size(); k++) {
-            assertEquals(a.get(k).getNumRows(), b.get(k).getNumRows());
-            assertEquals(a.get(k).getNumCols(), b.get(k).getNumCols());
-            assertArrayEquals(a.get(k).getDDRM().data, b.get(k).getDDRM().data, Mlp.parameterNames().get(k));
-        }
-        assertEquals(16, loaded.model().hiddenDim());
+        assertSameParameters(((Mlp) original.model()).parameters(), ((Mlp) loaded.model()).parameters());
+        assertEquals(16, ((Mlp) loaded.model()).hiddenDim());
         assertArrayEquals(original.schedule().betas(), loaded.schedule().betas());
         assertEquals(original.config(), loaded.config());
+    }
+
+    private static void assertSameParameters(List<SimpleMatrix> a, List<SimpleMatrix> b) {
+        assertEquals(a.size(), b.size());
+        for (int k = 0; k < a.size(); k++) {
+            assertEquals(a.get(k).getNumRows(), b.get(k).getNumRows(), "rows of parameter " + k);
+            assertEquals(a.get(k).getNumCols(), b.get(k).getNumCols(), "cols of parameter " + k);
+            assertArrayEquals(a.get(k).getDDRM().data, b.get(k).getDDRM().data, "parameter " + k);
+        }
+    }
+
+    @Test
+    @DisplayName("a DeepMlp checkpoint loads back with its depth, width, embedding, parameters and mini-batch config")
+    void deepRoundTrip() throws IOException {
+        Checkpoint original = deepExample();
+        Checkpoint loaded = Checkpoint.load(saved(original));
+        DeepMlp a = (DeepMlp) original.model(), b = (DeepMlp) loaded.model();
+        assertEquals(3, b.hiddenLayers());
+        assertEquals(16, b.width());
+        assertTrue(b.embedding() instanceof SinusoidalTimeEmbedding, b.embedding().toString());
+        assertEquals(8, b.embedding().dimension());
+        assertSameParameters(a.parameters(), b.parameters());
+        assertArrayEquals(original.schedule().betas(), loaded.schedule().betas());
+        assertEquals(original.config(), loaded.config());
+        // the scalar embedding and one hidden layer, with a full-batch config
+        DeepMlp shallow = DeepMlp.init(2, ScalarTimeEmbedding.INSTANCE, 1, 5, 0.3, 0.0, new SplittableRandom(4));
+        Checkpoint c = Checkpoint.fromBytes(new Checkpoint(shallow, original.schedule(), TrainConfig.notebook()).toBytes(), "x");
+        assertEquals(ScalarTimeEmbedding.INSTANCE, ((DeepMlp) c.model()).embedding());
+        assertEquals(1, ((DeepMlp) c.model()).hiddenLayers());
+        assertSameParameters(shallow.parameters(), ((DeepMlp) c.model()).parameters());
+        assertEquals(TrainConfig.notebook(), c.config());
+    }
+
+    @Test
+    @DisplayName("sampling from a loaded DeepMlp checkpoint gives exactly the samples of the original")
+    void deepSameSamples() throws IOException {
+        Checkpoint original = deepExample();
+        Checkpoint loaded = Checkpoint.load(saved(original));
+        AncestralSampler posterior = AncestralSampler.of(Variance.POSTERIOR);
+        SimpleMatrix a = posterior.sample(original.model(), 200, original.schedule(), new SplittableRandom(9));
+        SimpleMatrix b = posterior.sample(loaded.model(), 200, loaded.schedule(), new SplittableRandom(9));
+        assertArrayEquals(a.getDDRM().data, b.getDDRM().data);
+    }
+
+    @Test
+    @DisplayName("a version-1 file written by the first format still loads, with the parameters it was written with")
+    void versionOneStillLoads() throws Exception {
+        // checkpoint-v1.bin was written by Checkpoint.save of format version 1 (commit 421b961) from exactly this model,
+        // schedule and config; version 1 had no kind fields, so only the old reader path can parse it.
+        Path fixture = Path.of(CheckpointTest.class.getResource("checkpoint-v1.bin").toURI());
+        byte[] bytes = Files.readAllBytes(fixture);
+        assertEquals(1, ByteBuffer.wrap(bytes, 8, 4).getInt(), "the fixture is not a version-1 file");
+        Checkpoint loaded = Checkpoint.load(fixture);
+        Mlp expected = Mlp.init(3, 4, 2, 0.5, 0.1, new SplittableRandom(11));
+        assertSameParameters(expected.parameters(), ((Mlp) loaded.model()).parameters());
+        assertArrayEquals(NoiseSchedule.linearBetaSchedule(6, 1e-3, 0.2).betas(), loaded.schedule().betas());
+        assertEquals(new TrainConfig(321, 1.5e-3, 0.95, 0.98), loaded.config());
+        // re-saved, it becomes a version-2 file with the same content
+        Checkpoint again = Checkpoint.fromBytes(loaded.toBytes(), "re-saved");
+        assertEquals(Checkpoint.VERSION, ByteBuffer.wrap(loaded.toBytes(), 8, 4).getInt());
+        assertSameParameters(expected.parameters(), ((Mlp) again.model()).parameters());
+        assertEquals(loaded.config(), again.config());
     }
 
     @Test
@@ -79,7 +146,7 @@ class CheckpointTest {
         Checkpoint other = new Checkpoint(Mlp.init(3, 4, 2, 0.1, 0, new SplittableRandom(2)),
                 NoiseSchedule.linearBetaSchedule(10, 1e-3, 0.1), TrainConfig.notebook());
         other.save(p);
-        assertEquals(4, Checkpoint.load(p).model().hiddenDim());
+        assertEquals(4, ((Mlp) Checkpoint.load(p).model()).hiddenDim());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(p), files.toList());
         }
@@ -94,14 +161,16 @@ class CheckpointTest {
     }
 
     @Test
-    @DisplayName("every truncation of a checkpoint is rejected as truncated, never loaded")
+    @DisplayName("every truncation of a checkpoint (Mlp or DeepMlp) is rejected as truncated, never loaded")
     void truncated() throws IOException {
-        byte[] full = Files.readAllBytes(saved(example()));
-        for (int len : new int[] {8, 12, 20, 24, full.length / 2, full.length - 4, full.length - 1}) {
-            Path p = dir.resolve("cut" + len);
-            Files.write(p, Arrays.copyOf(full, len));
-            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(p));
-            assertTrue(e.getMessage().contains("truncated"), len + " bytes: " + e.getMessage());
+        for (Checkpoint c : List.of(example(), deepExample())) {
+            byte[] full = Files.readAllBytes(saved(c));
+            for (int len : new int[] {8, 12, 20, 24, full.length / 2, full.length - 4, full.length - 1}) {
+                Path p = dir.resolve("cut" + len);
+                Files.write(p, Arrays.copyOf(full, len));
+                CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(p));
+                assertTrue(e.getMessage().contains("truncated"), len + " bytes: " + e.getMessage());
+            }
         }
     }
 
@@ -131,10 +200,10 @@ class CheckpointTest {
     @DisplayName("another format version or extra bytes are rejected with the reason")
     void versionAndPadding() throws IOException {
         byte[] bytes = Files.readAllBytes(saved(example()));
-        byte[] v2 = bytes.clone();
-        v2[11] = 2;  // version is the int32 at bytes 8..11
-        assertTrue(assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(v2, "x"))
-                .getMessage().contains("version 2"));
+        byte[] v3 = bytes.clone();
+        v3[11] = 3;  // version is the int32 at bytes 8..11
+        String message = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(v3, "x")).getMessage();
+        assertTrue(message.contains("version 3") && message.contains("versions 1 and 2"), message);
         byte[] padded = Arrays.copyOf(bytes, bytes.length + 3);
         assertTrue(assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(padded, "x"))
                 .getMessage().contains("padded"));
@@ -146,12 +215,70 @@ class CheckpointTest {
         // a β of 1.5 cannot come from save(); it must still be caught on load
         Checkpoint c = example();
         byte[] bytes = c.toBytes();
-        int firstBeta = 20 + 4 + 3 * 8 + 4;  // header, steps, lr/momentum/smoothing, T
+        int firstBeta = 20 + 4 + 4 + 3 * 8 + 4;  // header, config kind, steps, lr/momentum/smoothing, T
         ByteBuffer.wrap(bytes).putDouble(firstBeta, 1.5);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> Checkpoint.fromBytes(withFreshCrc(bytes), "x"));
+        assertTrue(e.getMessage().contains("invalid content") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("an unknown embedding or optimizer name in a DeepMlp checkpoint is rejected, naming the value")
+    void invalidNames() {
+        byte[] bytes = deepExample().toBytes();
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        byte[] badEmbedding = text.replace("sinusoidal", "sinusoidaX").getBytes(StandardCharsets.ISO_8859_1);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> Checkpoint.fromBytes(withFreshCrc(badEmbedding), "x"));
+        assertTrue(e.getMessage().contains("sinusoidaX") && e.getMessage().contains("scalar"), e.getMessage());
+        byte[] badOptimizer = text.replace("ADAMW", "ADAMX").getBytes(StandardCharsets.ISO_8859_1);
+        e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(withFreshCrc(badOptimizer), "x"));
+        assertTrue(e.getMessage().contains("ADAMX") && e.getMessage().contains("MOMENTUM_SGD"), e.getMessage());
+    }
+
+    /** The bytes with their CRC32 recomputed, so only the content checks can reject them. */
+    private static byte[] withFreshCrc(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 20, bytes.length - 24);
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(bytes, "x"));
-        assertTrue(e.getMessage().contains("invalid content") && e.getMessage().contains("1.5"), e.getMessage());
+        return bytes;
+    }
+
+    @Test
+    @DisplayName("a model, embedding or config the format cannot store is rejected when the checkpoint is made, naming it")
+    void unsupportedParts() {
+        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(10);
+        org.diffusionlab.model.EpsilonModel stub = new org.diffusionlab.model.EpsilonModel() {
+            @Override
+            public SimpleMatrix predictEpsilon(SimpleMatrix xt, int t, int T) {
+                return xt;
+            }
+
+            @Override
+            public int dataDim() {
+                return 2;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Checkpoint(stub, schedule, TrainConfig.notebook()));
+        assertTrue(e.getMessage().startsWith("model = ") && e.getMessage().contains("Mlp or a DeepMlp"), e.getMessage());
+        org.diffusionlab.model.TimeEmbedding custom = new org.diffusionlab.model.TimeEmbedding() {
+            @Override
+            public int dimension() {
+                return 1;
+            }
+
+            @Override
+            public SimpleMatrix encode(int[] t, int T) {
+                return new SimpleMatrix(t.length, 1);
+            }
+        };
+        DeepMlp net = DeepMlp.init(2, custom, 1, 3, 0.1, 0, new SplittableRandom(1));
+        e = assertThrows(IllegalArgumentException.class, () -> new Checkpoint(net, schedule, TrainConfig.notebook()));
+        assertTrue(e.getMessage().startsWith("model.embedding() = "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Checkpoint(example().model(), schedule, new Checkpoint(example().model(), schedule, TrainConfig.notebook())));
+        assertTrue(e.getMessage().startsWith("config = ") && e.getMessage().contains("TrainConfig or a MiniBatchConfig"),
+                e.getMessage());
     }
 }
