@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ public final class LabGenerator {
     /** Solution-region lines longer than this (after trimming) count as solution text for leak detection. */
     public static final int LEAK_MIN_LENGTH = 20;
 
-    private static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
+    static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
     private static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\s*$");
     private static final Pattern ANY_MARKER = Pattern.compile("(BEGIN|END) SOLUTION");
 
@@ -80,11 +81,21 @@ public final class LabGenerator {
      *                         that mentions a marker without being one (e.g. {@code //BEGIN SOLUTIONS})
      */
     public static Generated generate(String text, String name) throws MarkerException {
+        return generate(text, name, stub -> false);
+    }
+
+    /**
+     * {@link #generate(String, String)}, but a region whose stub text {@code keep} accepts (the text, or
+     * {@code null} for a region without one) keeps its solution lines (marker lines dropped) instead of
+     * becoming its stub: a lab with some exercises solved, as {@link IsolationCheck} grades it.
+     */
+    public static Generated generate(String text, String name, Predicate<String> keep) throws MarkerException {
         String nl = text.contains("\r\n") ? "\r\n" : "\n";
         String[] lines = text.split("\r?\n", -1);
         List<String> out = new ArrayList<>();
         List<String> solution = new ArrayList<>();
         int openAt = 0;
+        boolean kept = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             Matcher begin = BEGIN.matcher(line);
@@ -94,8 +105,9 @@ public final class LabGenerator {
                             + openAt + " (markers may not nest)");
                 }
                 openAt = i + 1;
-                String stub = begin.group(2);
-                if (stub != null && !stub.isEmpty()) {
+                String stub = begin.group(2) == null || begin.group(2).isEmpty() ? null : begin.group(2);
+                kept = keep.test(stub);
+                if (stub != null && !kept) {
                     out.add(begin.group(1) + stub);
                 }
             } else if (END.matcher(line).matches()) {
@@ -106,6 +118,8 @@ public final class LabGenerator {
             } else if (ANY_MARKER.matcher(line).find()) {
                 throw new MarkerException(name + ":" + (i + 1) + ": malformed marker (expected a line "
                         + "'// BEGIN SOLUTION [stub]' or '// END SOLUTION'): " + line.strip());
+            } else if (openAt > 0 && kept) {
+                out.add(line);
             } else if (openAt > 0) {
                 solution.add(line.strip());
             } else {
@@ -245,7 +259,7 @@ public final class LabGenerator {
         return " (line endings or final newline)";
     }
 
-    private static List<Path> files(Path root) throws IOException {
+    static List<Path> files(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (UncheckedIOException e) {
@@ -253,12 +267,12 @@ public final class LabGenerator {
         }
     }
 
-    private static String relative(Path root, Path file) {
+    static String relative(Path root, Path file) {
         return root.relativize(file).toString().replace('\\', '/');
     }
 
     /** The bytes as UTF-8 text, or {@code null} for a binary file (invalid UTF-8 or a NUL byte). */
-    private static String utf8(byte[] bytes) {
+    static String utf8(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
                 return null;

@@ -66,6 +66,16 @@ class LabGeneratorTest {
     }
 
     @Test
+    @DisplayName("a region the predicate keeps stays solved, without its marker lines (IsolationCheck's variants)")
+    void keepsChosenRegions() throws Exception {
+        String solved = LabGenerator.generate(SOLUTION, "Forward.java", stub -> stub != null && stub.contains("TODO 3.1")).labText();
+        assertTrue(solved.contains("        double signal = Math.sqrt(alphaBar) * x0;\n"), solved);
+        assertFalse(solved.contains("SOLUTION") || solved.contains("TODO 3.1") || solved.contains("unusedButSecretHelperValue"), solved);
+        String helper = LabGenerator.generate(SOLUTION, "Forward.java", stub -> stub == null).labText();
+        assertTrue(helper.contains("TODO 3.1") && helper.contains("      int unusedButSecretHelperValue = 42;"), helper);
+    }
+
+    @Test
     @DisplayName("CRLF line endings, a missing final newline and files without markers are kept as they are")
     void keepsLineEndings() throws Exception {
         String crlf = SOLUTION.replace("\n", "\r\n");
