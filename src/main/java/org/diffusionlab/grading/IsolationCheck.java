@@ -190,11 +190,11 @@ public final class IsolationCheck {
             throws IOException, LabGenerator.MarkerException {
         List<Path> out = new ArrayList<>();
         for (String rel : files) {
-            String text = solved == null ? LabGenerator.generate(sources.get(rel), rel).labText()
+            String text = solved == null ? LabGenerator.generate(sources.get(rel), rel)
                     : LabGenerator.generate(sources.get(rel), rel, stub -> {
                         String id = exerciseOf(stub);
                         return id == null ? stub == null : id.equals(solved);
-                    }).labText();
+                    });
             Path target = dir.resolve(rel);
             Files.createDirectories(target.getParent());
             Files.writeString(target, text, StandardCharsets.UTF_8);
