@@ -58,8 +58,8 @@ public final class LabGenerator {
     }
 
     /**
-     * The student text of {@code text}: its solution regions replaced by their stubs. Line endings (LF or CRLF) and the presence of a
-     * final newline are kept.
+     * The student text of {@code text}: its solution regions replaced by their stubs. Line endings (LF or
+     * CRLF) and the presence of a final newline are kept.
      *
      * @param name the file name used in error messages
      * @throws MarkerException on a nested BEGIN, an END without BEGIN, a BEGIN never closed, or a line
