@@ -5,14 +5,24 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns a test's failure into what a student should read: an outcome, one line, and the full text. */
-final class Feedback {
+/**
+ * Turns a test's failure into what a student should read: an outcome, one line, and the full text. The
+ * one place that does it: the engine's reports (GradingListener) and the batch grader's forked JVM
+ * (batch.GradingRunner, which shows only the student's stack frames) both use it.
+ */
+public final class Feedback {
 
     /** Outcome, one-line feedback (for tables) and full output (for results.json). */
-    record Verdict(Outcome outcome, String line, String output) {}
+    public record Verdict(Outcome outcome, String line, String output) {
+        /** The one-liner, then the rest of the output (the output alone when it already starts with the line). */
+        public String text() {
+            return output.startsWith(line) ? output : line + "\n" + output;
+        }
+    }
 
     private static final Pattern TODO = Pattern.compile("^\\s*TODO\\b.*", Pattern.DOTALL);
     private static final Pattern TIMED_OUT = Pattern.compile("timed out after ([^\\n]+?)\\.?$",
@@ -23,11 +33,22 @@ final class Feedback {
 
     private Feedback() {}
 
+    /** {@link #of(Throwable, Predicate)} showing every stack frame outside the JDK, JUnit, Surefire and EJML. */
     static Verdict of(Throwable t) {
+        return of(t, cls -> !isFrameworkFrame(cls));
+    }
+
+    /**
+     * The verdict on a test's throwable.
+     *
+     * @param shown which stack frames (by class name) the feedback may name: where an exception was thrown
+     *              or a stuck test stopped, and up to {@value #MAX_FRAMES} frames of the trace
+     */
+    public static Verdict of(Throwable t, Predicate<String> shown) {
         List<Throwable> chain = chain(t);
         for (Throwable c : chain) {
             if (isTimeout(c)) {
-                return timeout(c);
+                return timeout(c, shown);
             }
         }
         for (Throwable c : chain) {
@@ -49,20 +70,31 @@ final class Feedback {
             return new Verdict(Outcome.FAILED, firstLine(t.getMessage()), t.getMessage().strip());
         }
         // An exception thrown by the code under test: name it and say where it came from.
-        String where = firstUserFrame(t.getStackTrace());
+        String where = firstFrame(t.getStackTrace(), shown);
         String line = t.getClass().getSimpleName()
                 + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage()))
-                + (where == null ? "" : " (at " + where + ")");
+                + (where == null ? "" : " (at " + where + ")") + hint(t);
         StringBuilder out = new StringBuilder(t.toString());
-        appendFrames(out, t.getStackTrace());
+        appendFrames(out, t.getStackTrace(), shown);
         for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
             out.append("\nCaused by: ").append(c);
-            appendFrames(out, c.getStackTrace());
+            appendFrames(out, c.getStackTrace(), shown);
             if (c == c.getCause()) {
                 break;
             }
         }
         return new Verdict(Outcome.FAILED, line, out.toString());
+    }
+
+    /** What an error of the JVM itself usually means. */
+    private static String hint(Throwable t) {
+        if (t instanceof StackOverflowError) {
+            return ": a recursion that never stops?";
+        }
+        if (t instanceof OutOfMemoryError) {
+            return ": the memory limit is " + Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)) + " MB";
+        }
+        return "";
     }
 
     /** A failure without a throwable (JUnit reports none): a plain sentence. */
@@ -75,7 +107,7 @@ final class Feedback {
                 || (c.getMessage() != null && TIMED_OUT.matcher(c.getMessage()).find());
     }
 
-    private static Verdict timeout(Throwable c) {
+    private static Verdict timeout(Throwable c, Predicate<String> shown) {
         Matcher m = c.getMessage() == null ? null : TIMED_OUT.matcher(c.getMessage());
         String after = m != null && m.find() ? " after " + m.group(1) : "";
         // JUnit attaches the stuck thread's stack as the cause: it shows where the loop is.
@@ -85,7 +117,7 @@ final class Feedback {
         }
         String where = null;
         for (int i = causes.size() - 1; i >= 0 && where == null; i--) {
-            where = firstUserFrame(causes.get(i).getStackTrace());
+            where = firstFrame(causes.get(i).getStackTrace(), shown);
         }
         String line = "timed out" + after + ": look for an infinite loop (a loop whose condition never "
                 + "changes or whose counter never advances)" + (where == null ? "" : ", stopped at " + where);
@@ -110,9 +142,9 @@ final class Feedback {
         return out;
     }
 
-    private static String firstUserFrame(StackTraceElement[] frames) {
+    private static String firstFrame(StackTraceElement[] frames, Predicate<String> shown) {
         for (StackTraceElement f : frames) {
-            if (!isFrameworkFrame(f.getClassName())) {
+            if (shown.test(f.getClassName())) {
                 return f.getFileName() == null ? f.toString()
                         : simpleName(f.getClassName()) + "." + f.getMethodName() + "(" + f.getFileName()
                         + ":" + f.getLineNumber() + ")";
@@ -125,14 +157,14 @@ final class Feedback {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    private static void appendFrames(StringBuilder out, StackTraceElement[] frames) {
-        int shown = 0;
+    private static void appendFrames(StringBuilder out, StackTraceElement[] frames, Predicate<String> shown) {
+        int n = 0;
         for (StackTraceElement f : frames) {
-            if (isFrameworkFrame(f.getClassName())) {
+            if (!shown.test(f.getClassName())) {
                 continue;
             }
             out.append("\n    at ").append(f);
-            if (++shown == MAX_FRAMES) {
+            if (++n == MAX_FRAMES) {
                 break;
             }
         }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *       reported by a grader of 5.1 means 5.1 cannot be earned without 3.1: later exercises should be
  *       graded with the core reference). {@code --allow-cross-exercise} turns this into a warning.</li>
  * </ul>
+ * With every stub in place a later exercise usually stops on its own stub before it reaches an earlier
+ * one, so that last check sees few such dependencies: {@link IsolationCheck} finds them all.
  *
  * <p>Usage (from the repository root, after {@code mvn test} built both reports):
  * <pre>

@@ -196,6 +196,11 @@ public final class GradingListener implements TestExecutionListener {
         console.flush();
     }
 
+    /** The entries of every test plan this listener has finished, in order. */
+    List<GradeResult> results() {
+        return List.copyOf(finished);
+    }
+
     private Feedback.Verdict whyNotRun(String uniqueId) {
         for (Optional<TestIdentifier> p = parent(uniqueId); p.isPresent(); p = parent(p.get().getUniqueId())) {
             Feedback.Verdict v = blocked.get(p.get().getUniqueId());

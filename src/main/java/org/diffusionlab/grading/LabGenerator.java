@@ -3,20 +3,17 @@ package org.diffusionlab.grading;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,18 +37,15 @@ import java.util.stream.Stream;
  * {@code --check} it writes the labs files that changed and deletes labs files that have no solution
  * counterpart (the labs tree is generated). With {@code --check} it changes nothing and exits 1 when
  * a labs file is missing, differs or is extra; when a marker appears anywhere under the labs tree's
- * parent (e.g. {@code labs/src}, graders included); or when solution-only text leaked into labs (a
- * line of more than {@value #LEAK_MIN_LENGTH} characters, trimmed, that occurs only inside solution
- * regions yet appears in a labs file). Malformed, nested or unbalanced markers fail both modes with
- * file:line. Exit codes: 0 in sync / generated, 1 problems found, 2 bad usage.
+ * parent (e.g. {@code labs/src}, graders included); or when solution text leaked into a labs file (a
+ * {@link SecretLines} line of a solution region that the generated labs do not contain). Malformed,
+ * nested or unbalanced markers fail both modes with file:line. Exit codes: 0 in sync / generated,
+ * 1 problems found, 2 bad usage.
  */
 public final class LabGenerator {
 
-    /** Solution-region lines longer than this (after trimming) count as solution text for leak detection. */
-    public static final int LEAK_MIN_LENGTH = 20;
-
-    private static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
-    private static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\s*$");
+    static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
+    static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\s*$");
     private static final Pattern ANY_MARKER = Pattern.compile("(BEGIN|END) SOLUTION");
 
     private LabGenerator() {}
@@ -64,27 +58,28 @@ public final class LabGenerator {
     }
 
     /**
-     * The result of processing one text file.
-     *
-     * @param labText       the generated student text
-     * @param solutionLines the trimmed lines inside solution regions (marker lines excluded)
-     */
-    public record Generated(String labText, List<String> solutionLines) {}
-
-    /**
-     * Replaces the solution regions of {@code text}. Line endings (LF or CRLF) and the presence of a
-     * final newline are kept.
+     * The student text of {@code text}: its solution regions replaced by their stubs. Line endings (LF or
+     * CRLF) and the presence of a final newline are kept.
      *
      * @param name the file name used in error messages
      * @throws MarkerException on a nested BEGIN, an END without BEGIN, a BEGIN never closed, or a line
      *                         that mentions a marker without being one (e.g. {@code //BEGIN SOLUTIONS})
      */
-    public static Generated generate(String text, String name) throws MarkerException {
+    public static String generate(String text, String name) throws MarkerException {
+        return generate(text, name, stub -> false);
+    }
+
+    /**
+     * {@link #generate(String, String)}, but a region whose stub text {@code keep} accepts (the text, or
+     * {@code null} for a region without one) keeps its solution lines (marker lines dropped) instead of
+     * becoming its stub: a lab with some exercises solved, as {@link IsolationCheck} grades it.
+     */
+    public static String generate(String text, String name, Predicate<String> keep) throws MarkerException {
         String nl = text.contains("\r\n") ? "\r\n" : "\n";
         String[] lines = text.split("\r?\n", -1);
         List<String> out = new ArrayList<>();
-        List<String> solution = new ArrayList<>();
         int openAt = 0;
+        boolean kept = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             Matcher begin = BEGIN.matcher(line);
@@ -94,8 +89,9 @@ public final class LabGenerator {
                             + openAt + " (markers may not nest)");
                 }
                 openAt = i + 1;
-                String stub = begin.group(2);
-                if (stub != null && !stub.isEmpty()) {
+                String stub = begin.group(2) == null || begin.group(2).isEmpty() ? null : begin.group(2);
+                kept = keep.test(stub);
+                if (stub != null && !kept) {
                     out.add(begin.group(1) + stub);
                 }
             } else if (END.matcher(line).matches()) {
@@ -106,16 +102,14 @@ public final class LabGenerator {
             } else if (ANY_MARKER.matcher(line).find()) {
                 throw new MarkerException(name + ":" + (i + 1) + ": malformed marker (expected a line "
                         + "'// BEGIN SOLUTION [stub]' or '// END SOLUTION'): " + line.strip());
-            } else if (openAt > 0) {
-                solution.add(line.strip());
-            } else {
+            } else if (openAt == 0 || kept) {
                 out.add(line);
             }
         }
         if (openAt > 0) {
             throw new MarkerException(name + ":" + openAt + ": BEGIN SOLUTION is never closed by END SOLUTION");
         }
-        return new Generated(String.join(nl, out), solution);
+        return String.join(nl, out);
     }
 
     /** What {@link #run} found or did; {@code problems} empty means success. */
@@ -131,30 +125,27 @@ public final class LabGenerator {
         List<String> problems = new ArrayList<>();
         List<String> actions = new ArrayList<>();
         TreeMap<String, byte[]> expected = new TreeMap<>();
-        Set<String> solutionOnly = new LinkedHashSet<>();
-        Set<String> generatedLines = new LinkedHashSet<>();
+        SecretLines secrets = new SecretLines();
+        List<String> generated = new ArrayList<>();
         for (Path file : files(solutions)) {
             String rel = relative(solutions, file);
             byte[] bytes = Files.readAllBytes(file);
-            String text = utf8(bytes);
+            String text = SecretLines.text(bytes);
             if (text == null) {
                 expected.put(rel, bytes);
                 continue;
             }
             try {
-                Generated g = generate(text, solutions.resolve(rel).toString());
-                expected.put(rel, g.labText().getBytes(StandardCharsets.UTF_8));
-                for (String s : g.solutionLines()) {
-                    if (s.length() > LEAK_MIN_LENGTH) {
-                        solutionOnly.add(s);
-                    }
-                }
-                g.labText().lines().map(String::strip).forEach(generatedLines::add);
+                String lab = generate(text, solutions.resolve(rel).toString());
+                expected.put(rel, lab.getBytes(StandardCharsets.UTF_8));
+                secrets.addRegions(solutions.resolve(rel).toString(), text);
+                generated.add(lab);
             } catch (MarkerException e) {
                 problems.add(e.getMessage());
             }
         }
-        solutionOnly.removeAll(generatedLines);
+        // a line the generated labs contain anyway (also written outside a region) is no leak
+        generated.forEach(secrets::forget);
         if (!problems.isEmpty()) {
             return new Outcome(problems, actions);
         }
@@ -192,13 +183,13 @@ public final class LabGenerator {
             }
         }
         if (check) {
-            problems.addAll(leaks(labs, solutionOnly));
+            problems.addAll(leaks(labs, secrets));
         }
         return new Outcome(problems, actions);
     }
 
-    /** Markers anywhere under the labs tree's parent, and solution-only lines in labs files. */
-    private static List<String> leaks(Path labs, Set<String> solutionOnly) throws IOException {
+    /** Markers anywhere under the labs tree's parent, and secret solution lines in labs files. */
+    private static List<String> leaks(Path labs, SecretLines secrets) throws IOException {
         List<String> problems = new ArrayList<>();
         Path norm = labs.normalize();
         Path parent = norm.getParent() != null ? norm.getParent() : norm.toAbsolutePath().getParent();
@@ -208,7 +199,7 @@ public final class LabGenerator {
             return problems;
         }
         for (Path f : files(scanRoot)) {
-            String text = utf8(Files.readAllBytes(f));
+            String text = SecretLines.text(Files.readAllBytes(f));
             if (text == null) {
                 continue;
             }
@@ -218,8 +209,9 @@ public final class LabGenerator {
                 String line = lines.get(i);
                 if (ANY_MARKER.matcher(line).find()) {
                     problems.add(f + ":" + (i + 1) + ": solution marker in labs: " + line.strip());
-                } else if (inLabsMain && solutionOnly.contains(line.strip())) {
-                    problems.add(f + ":" + (i + 1) + ": solution code leaked into labs: " + line.strip());
+                } else if (inLabsMain && secrets.contains(line)) {
+                    problems.add(f + ":" + (i + 1) + ": solution code leaked into labs: " + line.strip()
+                            + " (from " + secrets.originOf(line) + ")");
                 }
             }
         }
@@ -227,8 +219,8 @@ public final class LabGenerator {
     }
 
     private static String firstDifference(byte[] actual, byte[] expected) {
-        String a = utf8(actual);
-        String e = utf8(expected);
+        String a = SecretLines.text(actual);
+        String e = SecretLines.text(expected);
         if (a == null || e == null) {
             return " (binary)";
         }
@@ -245,7 +237,7 @@ public final class LabGenerator {
         return " (line endings or final newline)";
     }
 
-    private static List<Path> files(Path root) throws IOException {
+    static List<Path> files(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (UncheckedIOException e) {
@@ -253,23 +245,8 @@ public final class LabGenerator {
         }
     }
 
-    private static String relative(Path root, Path file) {
+    static String relative(Path root, Path file) {
         return root.relativize(file).toString().replace('\\', '/');
-    }
-
-    /** The bytes as UTF-8 text, or {@code null} for a binary file (invalid UTF-8 or a NUL byte). */
-    private static String utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     /** Command line entry point; see the class comment. */

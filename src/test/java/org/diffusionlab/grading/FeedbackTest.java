@@ -29,6 +29,27 @@ class FeedbackTest {
     }
 
     @Test
+    @DisplayName("only the frames the filter shows are named (the batch grader hides the graders'), and JVM errors get a hint")
+    void frameFilter() {
+        RuntimeException e = new IllegalStateException("bad t");
+        e.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("org.diffusionlab.labs.toy.SumsHiddenGrader", "check", "SumsHiddenGrader.java", 30),
+            new StackTraceElement("org.diffusionlab.labs.toy.Sums", "mean", "Sums.java", 12)});
+        Feedback.Verdict all = Feedback.of(e);
+        assertEquals("IllegalStateException: bad t (at SumsHiddenGrader.check(SumsHiddenGrader.java:30))", all.line());
+        Feedback.Verdict student = Feedback.of(e, "org.diffusionlab.labs.toy.Sums"::equals);
+        assertEquals("IllegalStateException: bad t (at Sums.mean(Sums.java:12))", student.line());
+        assertEquals(false, student.text().contains("Hidden"), student.text());
+        assertEquals(true, student.text().startsWith(student.line() + "\njava.lang.IllegalStateException: bad t\n    at "), student.text());
+
+        StackOverflowError so = new StackOverflowError();
+        so.setStackTrace(new StackTraceElement[0]);
+        assertEquals("StackOverflowError: a recursion that never stops?", Feedback.of(so).line());
+        assertEquals(true, Feedback.of(new OutOfMemoryError("Java heap space")).line().matches(
+                "OutOfMemoryError: Java heap space( \\(at .*\\))?: the memory limit is \\d+ MB"), "OOM names the heap limit");
+    }
+
+    @Test
     @DisplayName("a TimeoutException anywhere in the chain is a TIMEOUT")
     void timeouts() {
         Feedback.Verdict v = Feedback.of(new RuntimeException(new TimeoutException("f() timed out after 20 seconds")));

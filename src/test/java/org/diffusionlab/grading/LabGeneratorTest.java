@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,20 +57,26 @@ class LabGeneratorTest {
     @Test
     @DisplayName("a region becomes its stub at the BEGIN marker's indentation; without stub text it vanishes")
     void replacesRegions() throws Exception {
-        LabGenerator.Generated g = LabGenerator.generate(SOLUTION, "Forward.java");
-        assertEquals(LAB, g.labText());
-        assertEquals(List.of("double signal = Math.sqrt(alphaBar) * x0;",
-                "return signal + Math.sqrt(1 - alphaBar) * eps;", "int unusedButSecretHelperValue = 42;"),
-                g.solutionLines());
+        assertEquals(LAB, LabGenerator.generate(SOLUTION, "Forward.java"));
+    }
+
+    @Test
+    @DisplayName("a region the predicate keeps stays solved, without its marker lines (IsolationCheck's variants)")
+    void keepsChosenRegions() throws Exception {
+        String solved = LabGenerator.generate(SOLUTION, "Forward.java", stub -> stub != null && stub.contains("TODO 3.1"));
+        assertTrue(solved.contains("        double signal = Math.sqrt(alphaBar) * x0;\n"), solved);
+        assertFalse(solved.contains("SOLUTION") || solved.contains("TODO 3.1") || solved.contains("unusedButSecretHelperValue"), solved);
+        String helper = LabGenerator.generate(SOLUTION, "Forward.java", stub -> stub == null);
+        assertTrue(helper.contains("TODO 3.1") && helper.contains("      int unusedButSecretHelperValue = 42;"), helper);
     }
 
     @Test
     @DisplayName("CRLF line endings, a missing final newline and files without markers are kept as they are")
     void keepsLineEndings() throws Exception {
         String crlf = SOLUTION.replace("\n", "\r\n");
-        assertEquals(LAB.replace("\n", "\r\n"), LabGenerator.generate(crlf, "F").labText());
-        assertEquals("a\nb", LabGenerator.generate("a\nb", "F").labText());
-        assertEquals("", LabGenerator.generate("", "F").labText());
+        assertEquals(LAB.replace("\n", "\r\n"), LabGenerator.generate(crlf, "F"));
+        assertEquals("a\nb", LabGenerator.generate("a\nb", "F"));
+        assertEquals("", LabGenerator.generate("", "F"));
     }
 
     @Test
@@ -169,7 +174,7 @@ class LabGeneratorTest {
     }
 
     @Test
-    @DisplayName("short or shared lines are not leaks: only solution-only lines longer than 20 characters count")
+    @DisplayName("short or shared lines are not leaks: only SecretLines' non-trivial solution-only lines count")
     void leakHeuristic(@TempDir Path root) throws IOException {
         repo(root);
         main(root, new StringBuilder());

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.diffusionlab.grading.Feedback;
 import org.diffusionlab.grading.Graded;
 import org.diffusionlab.grading.Lab;
 import org.junit.platform.engine.DiscoverySelector;
@@ -66,7 +67,7 @@ public final class GradingRunner {
     /**
      * Arguments: {@code --log FILE} and either {@code --list PACKAGE} (discover only) or
      * {@code --select FILE} (one key per line) with {@code --student-classes FILE},
-     * {@code --test-timeout SECONDS}, {@code --output-cap BYTES}, {@code --memory-mb M}.
+     * {@code --test-timeout SECONDS}, {@code --output-cap BYTES}.
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = new HashMap<>();
@@ -92,7 +93,7 @@ public final class GradingRunner {
             NoExit guard = new NoExit();
             System.setSecurityManager(guard);
             Set<String> studentClasses = new HashSet<>(Files.readAllLines(Path.of(opts.get("--student-classes"))));
-            Feedback feedback = new Feedback(studentClasses, Integer.parseInt(opts.getOrDefault("--memory-mb", "0")));
+            Describer feedback = new Describer(studentClasses);
             List<DiscoverySelector> selectors = new ArrayList<>();
             for (String key : Files.readAllLines(Path.of(opts.get("--select")))) {
                 if (!key.isBlank()) {
@@ -155,11 +156,11 @@ public final class GradingRunner {
     /** Collects the result of each graded method; a parameterized method passes only if every invocation does. */
     private static final class Recorder implements TestExecutionListener {
         private final Events events;
-        private final Feedback feedback;
+        private final Describer feedback;
         private final Map<String, String> firstFailure = new HashMap<>();
         private TestPlan plan;
 
-        Recorder(Events events, Feedback feedback) {
+        Recorder(Events events, Describer feedback) {
             this.events = events;
             this.feedback = feedback;
         }
@@ -218,46 +219,26 @@ public final class GradingRunner {
         }
     }
 
-    /** Turns a test's throwable into feedback: its message, never a grader's source or stack frames. */
-    private static final class Feedback {
+    /**
+     * Turns a test's throwable into feedback with the engine's {@link Feedback}, naming only the student's
+     * stack frames (never a grader's: hidden graders stay hidden), capped for the log.
+     */
+    private static final class Describer {
         private static final int MAX_CHARS = 2000;
         private final Set<String> studentClasses;
-        private final int memoryMb;
 
-        Feedback(Set<String> studentClasses, int memoryMb) {
+        Describer(Set<String> studentClasses) {
             this.studentClasses = studentClasses;
-            this.memoryMb = memoryMb;
         }
 
         String describe(Throwable t) {
-            String message = t.getMessage() == null ? "" : t.getMessage();
-            String text;
-            if (t instanceof AssertionError) {
-                text = message.isEmpty() ? "assertion failed" : message;
-            } else if (t instanceof UnsupportedOperationException && message.startsWith("TODO")) {
-                text = "not implemented yet: " + message;
-            } else if (t instanceof java.util.concurrent.TimeoutException) {
-                text = "timed out: " + message + " (an infinite loop, or far too slow)";
-            } else if (t instanceof ExitBlocked) {
-                text = message;
-            } else if (t instanceof OutOfMemoryError) {
-                text = "OutOfMemoryError: " + message + " (the memory limit is " + memoryMb + " MB)";
-            } else if (t instanceof StackOverflowError) {
-                text = "StackOverflowError (a recursion that never stops?)";
-            } else {
-                text = t.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
-            }
-            StringBuilder out = new StringBuilder(text);
-            int frames = 0;
-            for (StackTraceElement frame : t.getStackTrace()) {
-                String cls = frame.getClassName();
-                int nested = cls.indexOf('$');
-                if (studentClasses.contains(nested < 0 ? cls : cls.substring(0, nested)) && frames < 3) {
-                    out.append("\n    at ").append(frame);
-                    frames++;
-                }
-            }
-            return out.length() > MAX_CHARS ? out.substring(0, MAX_CHARS) + " …" : out.toString();
+            String text = Feedback.of(t, this::isStudentClass).text();
+            return text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) + " …" : text;
+        }
+
+        private boolean isStudentClass(String cls) {
+            int nested = cls.indexOf('$');
+            return studentClasses.contains(nested < 0 ? cls : cls.substring(0, nested));
         }
     }
 

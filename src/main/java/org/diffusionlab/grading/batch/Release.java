@@ -2,24 +2,19 @@ package org.diffusionlab.grading.batch;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.diffusionlab.grading.SecretLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,11 +26,12 @@ import picocli.CommandLine.Option;
  * {@code with-solutions} profile is inactive (no solutions/pom.xml), so plain {@code mvn test} grades
  * the labs.
  *
- * <p>The leak check: every non-trivial line inside a {@code // BEGIN SOLUTION} … {@code // END SOLUTION}
- * region under solutions/ is secret unless the core library (src/main, which students get anyway)
- * contains it too; so is every non-trivial line of a hidden grader that is not also in the core, the
- * visible graders or the lab stubs. No file of the release may contain a secret line, have a path
- * under solutions/, or carry the name of a hidden grader.
+ * <p>The leak check ({@link SecretLines}, the heuristic {@code LabGenerator --check} uses too): every
+ * non-trivial line inside a {@code // BEGIN SOLUTION} … {@code // END SOLUTION} region under solutions/
+ * is secret unless the core library (src/main, which students get anyway) contains it too; so is every
+ * non-trivial line of a hidden grader that is not also in the core, the visible graders or the lab
+ * stubs. No file of the release may contain a secret line, have a path under solutions/, or carry the
+ * name of a hidden grader.
  */
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = "Write the student release (a folder and a .zip) and check it holds no solution text.")
@@ -44,11 +40,6 @@ public final class Release implements Callable<Integer> {
     /** Paths (relative to the repo root) never released; any folder named target/ is skipped too. */
     static final List<String> EXCLUDED = List.of("solutions", Course.HIDDEN_GRADERS, "instructor", ".git", ".ci",
             "bench", "outputs", "src/test", ".idea", ".vscode");
-
-    /** A solution line shorter than this (without whitespace) is too generic to count as a leak. */
-    static final int MIN_SECRET_LENGTH = 16;
-    /** Normalized (whitespace-free) loop headers and "return x;" / "return a.b();" lines. */
-    private static final Pattern BOILERPLATE = Pattern.compile("(for|while)\\(.*\\)\\{|return[\\w.]+(\\(\\))?;");
 
     @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")
     Path repo;
@@ -123,7 +114,7 @@ public final class Release implements Callable<Integer> {
 
     /** Every way instructor material shows in the release, as "file:line: reason" lines (empty = clean). */
     static List<String> leaks(Path repo, Path release) throws IOException {
-        Map<String, String> secrets = secretLines(repo);
+        SecretLines secrets = secretLines(repo);
         Set<String> hiddenNames = new HashSet<>();
         Path hidden = repo.resolve(Course.HIDDEN_GRADERS);
         if (Files.isDirectory(hidden)) {
@@ -140,7 +131,7 @@ public final class Release implements Callable<Integer> {
             }
             List<String> lines = textLines(file);
             for (int i = 0; i < lines.size(); i++) {
-                String origin = secrets.get(normalize(lines.get(i)));
+                String origin = secrets.originOf(lines.get(i));
                 if (origin != null) {
                     leaks.add(rel + ":" + (i + 1) + ": secret line from " + origin);
                 }
@@ -149,85 +140,48 @@ public final class Release implements Callable<Integer> {
         return leaks;
     }
 
-    /** Normalized secret line -> "solutions/...:N" (or the hidden grader's file:line) where it is written. */
-    static Map<String, String> secretLines(Path repo) throws IOException {
-        Map<String, String> secrets = new HashMap<>();
+    /** The secret lines of the repository: solution regions and hidden graders, minus what students get anyway. */
+    static SecretLines secretLines(Path repo) throws IOException {
+        SecretLines secrets = new SecretLines();
         Path solutions = repo.resolve("solutions");
         if (!Files.isDirectory(solutions)) {
             return secrets;
         }
         for (Path file : Course.list(solutions)) {
-            List<String> lines = textLines(file);
-            boolean inside = false;
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.startsWith("// BEGIN SOLUTION")) {
-                    inside = true;
-                } else if (line.startsWith("// END SOLUTION")) {
-                    inside = false;
-                } else if (inside && isNonTrivial(normalize(line))) {
-                    secrets.putIfAbsent(normalize(line), repo.relativize(file).toString().replace('\\', '/') + ":" + (i + 1));
-                }
-            }
+            secrets.addRegions(relative(repo, file), String.join("\n", textLines(file)));
         }
         forgetLinesOf(repo.resolve("src/main"), secrets);
         Path hidden = repo.resolve(Course.HIDDEN_GRADERS);
         if (Files.isDirectory(hidden)) {
-            Map<String, String> hiddenLines = new HashMap<>();
+            SecretLines hiddenLines = new SecretLines();
             for (Path file : Course.list(hidden)) {
-                List<String> lines = textLines(file);
-                for (int i = 0; i < lines.size(); i++) {
-                    String n = normalize(lines.get(i));
-                    if (isNonTrivial(n)) {
-                        hiddenLines.putIfAbsent(n, repo.relativize(file).toString().replace('\\', '/') + ":" + (i + 1));
-                    }
-                }
+                hiddenLines.addAll(relative(repo, file), String.join("\n", textLines(file)));
             }
             // Lines the hidden graders share with what students see anyway are not secret.
             for (String open : List.of("src/main", Course.GRADERS, Course.LABS_MAIN)) {
                 forgetLinesOf(repo.resolve(open), hiddenLines);
             }
-            hiddenLines.forEach(secrets::putIfAbsent);
+            secrets.addAll(hiddenLines);
         }
         return secrets;
     }
 
-    private static void forgetLinesOf(Path dir, Map<String, String> secrets) throws IOException {
+    private static String relative(Path repo, Path file) {
+        return repo.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static void forgetLinesOf(Path dir, SecretLines secrets) throws IOException {
         if (Files.isDirectory(dir)) {
             for (Path file : Course.list(dir)) {
-                textLines(file).forEach(l -> secrets.remove(normalize(l)));
+                secrets.forget(String.join("\n", textLines(file)));
             }
         }
-    }
-
-    static String normalize(String line) {
-        return line.replaceAll("\\s+", "");
-    }
-
-    /**
-     * A line worth keeping secret: long enough, not a comment or import, and not boilerplate any grader
-     * may share with a solution by chance (a loop header, returning a variable or a getter's value).
-     */
-    private static boolean isNonTrivial(String normalized) {
-        return normalized.length() >= MIN_SECRET_LENGTH && !normalized.startsWith("//") && !normalized.startsWith("*")
-                && !normalized.startsWith("/*") && !normalized.startsWith("import")
-                && !BOILERPLATE.matcher(normalized).matches();
     }
 
     /** The file's lines if it is UTF-8 text, else none (images, jars). */
     private static List<String> textLines(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        for (byte b : bytes) {
-            if (b == 0) {
-                return List.of();
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString().lines().toList();
-        } catch (CharacterCodingException e) {
-            return List.of();
-        }
+        String text = SecretLines.text(Files.readAllBytes(file));
+        return text == null ? List.of() : text.lines().toList();
     }
 
     /** Zips {@code dir} with its folder name as the top-level entry. */

@@ -287,8 +287,7 @@ final class SubmissionGrader {
                 "--select", select.toString(),
                 "--student-classes", studentClasses.toString(),
                 "--test-timeout", Integer.toString(limits.testTimeoutSeconds()),
-                "--output-cap", Long.toString(limits.outputCapBytes()),
-                "--memory-mb", Integer.toString(limits.memoryMb()));
+                "--output-cap", Long.toString(limits.outputCapBytes()));
         return new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
     }
 

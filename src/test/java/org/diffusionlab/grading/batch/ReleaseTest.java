@@ -13,11 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
+import org.diffusionlab.grading.SecretLines;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,8 +115,8 @@ class ReleaseTest {
     @Test
     @DisplayName("the solutions of the fixture hold secret lines, so the check can fail")
     void secretsAreFound() throws IOException {
-        assertTrue(Release.secretLines(repo).containsKey(Release.normalize("return sum(values) / values.length;")));
-        assertFalse(Release.secretLines(repo).containsKey(Release.normalize("for (int i = 0; i < n; i++) {")),
+        assertTrue(Release.secretLines(repo).contains("return sum(values) / values.length;"));
+        assertFalse(Release.secretLines(repo).contains("for (int i = 0; i < n; i++) {"),
                 "a line the core contains is not secret");
     }
 
@@ -129,10 +129,10 @@ class ReleaseTest {
                 + "    return loss.value();\n"
                 + "    double total = loss.value() * weight[j];\n"
                 + "    // END SOLUTION\n}\n");
-        Map<String, String> secrets = Release.secretLines(repo);
-        assertFalse(secrets.containsKey(Release.normalize("for (int j = 0; j < 2; j++) {")), "a loop header");
-        assertFalse(secrets.containsKey(Release.normalize("return loss.value();")), "a plain return");
-        assertTrue(secrets.containsKey(Release.normalize("double total = loss.value() * weight[j];")), "a computation");
+        SecretLines secrets = Release.secretLines(repo);
+        assertFalse(secrets.contains("for (int j = 0; j < 2; j++) {"), "a loop header");
+        assertFalse(secrets.contains("return loss.value();"), "a plain return");
+        assertTrue(secrets.contains("double total = loss.value() * weight[j];"), "a computation");
     }
 
     private List<String> leaksOf(Path out) throws IOException {

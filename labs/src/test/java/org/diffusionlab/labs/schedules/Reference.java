@@ -62,6 +62,43 @@ final class Reference {
         };
     }
 
+    /** The core's schedule with the lab schedule's β. */
+    static NoiseSchedule core(Schedule s) {
+        return NoiseSchedule.fromBetas(s.betas());
+    }
+
+    /** x clipped element-wise to the range of {@code clip} (a copy; {@link Clip#OFF} leaves it as it is). */
+    static SimpleMatrix clipped(SimpleMatrix x, Clip clip) {
+        SimpleMatrix out = x.copy();
+        for (int i = 0; i < out.getNumRows(); i++) {
+            for (int j = 0; j < out.getNumCols(); j++) out.set(i, j, Math.min(clip.max(), Math.max(clip.min(), out.get(i, j))));
+        }
+        return out;
+    }
+
+    /** The core's versions of exercises 3.1, 4.1 and 4.2: reverseStep (4.3) is graded with these. */
+    static Posterior.Parts parts() {
+        return new Posterior.Parts() {
+            @Override
+            public double[] posteriorVariance(Schedule schedule) {
+                NoiseSchedule s = core(schedule);
+                double[] variances = new double[s.T()];
+                for (int t = 1; t <= s.T(); t++) variances[t - 1] = Variance.POSTERIOR.sigmaSquared(s, t);
+                return variances;
+            }
+
+            @Override
+            public SimpleMatrix predictX0(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, Clip clip) {
+                return clipped(AncestralSampler.predictX0(xt, epsHat, t, core(schedule)), clip);
+            }
+
+            @Override
+            public SimpleMatrix posteriorMean(SimpleMatrix x0Hat, SimpleMatrix xt, int t, Schedule schedule) {
+                return AncestralSampler.posteriorMean(x0Hat, xt, t, core(schedule));
+            }
+        };
+    }
+
     /** The reference sampler with the posterior variance, clipping as the lab's {@link Clip} says. */
     static AncestralSampler sampler(Clip clip) {
         AncestralSampler s = AncestralSampler.of(Variance.POSTERIOR);

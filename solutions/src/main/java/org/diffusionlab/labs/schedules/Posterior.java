@@ -82,26 +82,68 @@ public final class Posterior {
     }
 
     /**
+     * The exercises the reverse step is built from. {@link #LAB} uses yours; the graders of exercise 4.3
+     * pass the reference ones, so the step is graded on its own.
+     */
+    public interface Parts {
+        /** β̃_1..β̃_T (exercise 3.1). */
+        double[] posteriorVariance(Schedule schedule);
+
+        /** x̂0, clipped as {@code clip} says (exercise 4.1). */
+        SimpleMatrix predictX0(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, Clip clip);
+
+        /** μ̃_t with x̂0 in place of x_0 (exercise 4.2). */
+        SimpleMatrix posteriorMean(SimpleMatrix x0Hat, SimpleMatrix xt, int t, Schedule schedule);
+    }
+
+    /** Your own {@link #posteriorVariance}, {@link #predictX0} and {@link #posteriorMean}. */
+    public static final Parts LAB = new Parts() {
+        @Override
+        public double[] posteriorVariance(Schedule schedule) {
+            return Posterior.posteriorVariance(schedule);
+        }
+
+        @Override
+        public SimpleMatrix predictX0(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, Clip clip) {
+            return Posterior.predictX0(xt, epsHat, t, schedule, clip);
+        }
+
+        @Override
+        public SimpleMatrix posteriorMean(SimpleMatrix x0Hat, SimpleMatrix xt, int t, Schedule schedule) {
+            return Posterior.posteriorMean(x0Hat, xt, t, schedule);
+        }
+    };
+
+    /** {@link #reverseStep(SimpleMatrix, SimpleMatrix, int, Schedule, SimpleMatrix, Clip, Parts)} with your own parts. */
+    public static SimpleMatrix reverseStep(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, SimpleMatrix z, Clip clip) {
+        return reverseStep(xt, epsHat, t, schedule, z, clip, LAB);
+    }
+
+    /**
      * <b>TODO 4.3</b> (Time: ~15 min) — one reverse step x_t → x_{t−1} with the posterior variance:
      * <pre>
      *   x̂0 = predictX0(x_t, ε̂, t, clip)        μ̃ = posteriorMean(x̂0, x_t, t)
      *   x_{t−1} = μ̃ + √β̃_t · z       for t &gt; 1,        x_0 = μ̃       at t = 1 (no noise; z may be null)
      * </pre>
      *
-     * <p>Hint: reuse 4.1, 4.2 and 3.1 (so those must work first); β̃_t is entry t − 1 of
-     * {@link #posteriorVariance}; test {@code t == 1} before you touch z.
+     * <p>Hint: call 3.1, 4.1 and 4.2 through {@code parts} ({@code parts.predictX0(...)}, …), not
+     * directly: the walkthrough passes yours ({@link #LAB}), the graders the reference's, so a bug in 4.1
+     * costs you 4.1 only. β̃_t is entry t − 1 of {@code parts.posteriorVariance(schedule)}; test
+     * {@code t == 1} before you touch z.
      *
      * @param xt x_t, {@code n × d}
      * @param epsHat the model's ε̂(x_t, t), {@code n × d}
      * @param t step in 1..T
      * @param z standard normal noise, {@code n × d}; ignored (may be null) at t = 1
+     * @param parts posteriorVariance, predictX0 and posteriorMean ({@link #LAB} for yours)
      * @return x_{t−1}, {@code n × d}
      */
-    public static SimpleMatrix reverseStep(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, SimpleMatrix z, Clip clip) {
+    public static SimpleMatrix reverseStep(SimpleMatrix xt, SimpleMatrix epsHat, int t, Schedule schedule, SimpleMatrix z, Clip clip,
+                                           Parts parts) {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 4.3: reverseStep: posterior mean + sqrt(posterior variance) z, no noise at t = 1");
-        SimpleMatrix mean = posteriorMean(predictX0(xt, epsHat, t, schedule, clip), xt, t, schedule);
+        SimpleMatrix mean = parts.posteriorMean(parts.predictX0(xt, epsHat, t, schedule, clip), xt, t, schedule);
         if (t == 1) return mean;
-        return mean.plus(z.scale(Math.sqrt(posteriorVariance(schedule)[t - 1])));
+        return mean.plus(z.scale(Math.sqrt(parts.posteriorVariance(schedule)[t - 1])));
         // END SOLUTION
     }
 }

@@ -12,20 +12,44 @@ public final class MiniBatches {
     private final int[] order;
     private final int batchSize;
     private final RandomGenerator rng;
+    private final Shuffler shuffler;
     private int position;
 
     /**
+     * The shuffle {@link #next} uses: {@code MiniBatches::shuffle} (yours) by default; the graders of
+     * exercise 4.2 pass the reference's, so the batches are graded on their own.
+     */
+    @FunctionalInterface
+    public interface Shuffler {
+        /** Permutes {@code a} in place with draws from {@code rng} (exercise 4.1). */
+        void shuffle(int[] a, RandomGenerator rng);
+    }
+
+    /**
+     * Batches shuffled by your own {@link #shuffle}.
+     *
      * @param n number of rows, ≥ 1
      * @param batchSize B ≥ 1 (B &gt; n gives one batch of n per epoch)
      * @param rng draws every shuffle
      */
     public MiniBatches(int n, int batchSize, RandomGenerator rng) {
+        this(n, batchSize, rng, MiniBatches::shuffle);
+    }
+
+    /**
+     * @param n number of rows, ≥ 1
+     * @param batchSize B ≥ 1 (B &gt; n gives one batch of n per epoch)
+     * @param rng draws every shuffle
+     * @param shuffler the shuffle to use at the start of each epoch
+     */
+    public MiniBatches(int n, int batchSize, RandomGenerator rng, Shuffler shuffler) {
         if (n < 1) throw new IllegalArgumentException("n = " + n + " is invalid: need at least 1 row");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize = " + batchSize + " is invalid: must be >= 1");
         this.order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         this.batchSize = Math.min(batchSize, n);
         this.rng = rng;
+        this.shuffler = shuffler;
         this.position = n; // the first next() starts an epoch
     }
 
@@ -54,18 +78,20 @@ public final class MiniBatches {
      * <b>TODO 4.2</b> (Time: ~20 min) — the next batch of row indices (a new array).
      *
      * <p>When the current epoch is used up ({@code position == n}, also before the very first call),
-     * shuffle {@code order} in place with {@link #shuffle} and this object's {@code rng} (keep shuffling
-     * the current order: do not reset it to 0..n−1) and go back to position 0. Then return
+     * shuffle {@code order} in place with {@code shuffler.shuffle(order, rng)} (keep shuffling the current
+     * order: do not reset it to 0..n−1) and go back to position 0. Then return
      * order[position .. min(position + B, n) − 1] and move position past it.
      *
      * <p>Hint: {@code java.util.Arrays.copyOfRange}. Shuffle only when an epoch starts, never per batch.
+     * Call the shuffle through {@code shuffler}, not {@link #shuffle} directly: it is yours unless the
+     * graders pass the reference's, so a bug in 4.1 costs you 4.1 only.
      *
      * @return between 1 and B distinct indices in 0..n−1
      */
     public int[] next() {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 4.2: next: shuffle at each epoch start, then return the next B indices");
         if (position == order.length) {
-            shuffle(order, rng);
+            shuffler.shuffle(order, rng);
             position = 0;
         }
         int end = Math.min(position + batchSize, order.length);
