@@ -106,7 +106,7 @@ public final class FastTrainer {
         final int[] rowStart = new int[CHUNKS + 1];
         final FusedMlp.Gradients[] grads = new FusedMlp.Gradients[CHUNKS];
         final FusedMlp.Scratch[] scratch = new FusedMlp.Scratch[CHUNKS];
-        final FusedMlp velocity; // velocities in the parameters' layout (its w2t is unused)
+        final FusedMlp velocity; // velocities in the parameters' layout (its w2 is unused)
         final float[][] sums;    // per update part: one gradient row summed over the chunks
 
         Run(FusedMlp net, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config) {
@@ -180,17 +180,17 @@ public final class FastTrainer {
         }
 
         /**
-         * Momentum update of part p of the parameters: rows [p·H/CHUNKS, (p+1)·H/CHUNKS) of W2 (and
-         * the matching columns of W2ᵀ); part 0 also takes the small W1, b1, b2, W3ᵀ, b3. Each
+         * Momentum update of part p of the parameters: rows [p·H/CHUNKS, (p+1)·H/CHUNKS) of W2ᵀ (and
+         * the matching columns of W2); part 0 also takes the small W1, b1, b2, W3ᵀ, b3. Each
          * gradient element is summed over the chunks in chunk order.
          */
         private void updatePart(int p) {
             int H = net.hidden;
-            for (int k = p * H / CHUNKS; k < (p + 1) * H / CHUNKS; k++) {
-                int kk = k;
-                update(p, net.w2[k], velocity.w2[k], g -> g.w2[kk]);
-                float[] row = net.w2[k];
-                for (int j = 0; j < H; j++) net.w2t[j][k] = row[j];
+            for (int j = p * H / CHUNKS; j < (p + 1) * H / CHUNKS; j++) {
+                int jj = j;
+                update(p, net.w2t[j], velocity.w2t[j], g -> g.w2t[jj]);
+                float[] row = net.w2t[j];
+                for (int k = 0; k < H; k++) net.w2[k][j] = row[k];
             }
             if (p == 0) {
                 for (int c = 0; c < net.in; c++) {

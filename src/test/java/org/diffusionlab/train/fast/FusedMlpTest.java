@@ -60,7 +60,11 @@ class FusedMlpTest {
         for (int j = 0; j < hidden; j++) {
             for (int o = 0; o < out; o++) w3[j * out + o] = g.w3t[o][j];
         }
-        return List.of(flat(g.w1), widen(g.b1), flat(g.w2), widen(g.b2), w3, widen(g.b3));
+        double[] w2 = new double[hidden * hidden];
+        for (int j = 0; j < hidden; j++) {
+            for (int k = 0; k < hidden; k++) w2[k * hidden + j] = g.w2t[j][k];
+        }
+        return List.of(flat(g.w1), widen(g.b1), w2, widen(g.b2), w3, widen(g.b3));
     }
 
     private static double[] flat(float[][] m) {
