@@ -40,8 +40,11 @@ public final class FusedMlp {
     final int in, hidden, out;
     final float[][] w1, w2, w2t, w3t;
     final float[] b1, b2, b3;
+    /** Computes every row combination of {@link #accumulateBlock}: plain Java or the Vector API. */
+    final FloatKernels.RowCombination kernel;
 
-    private FusedMlp(int in, int hidden, int out) {
+    private FusedMlp(int in, int hidden, int out, FloatKernels.RowCombination kernel) {
+        this.kernel = kernel;
         this.in = in;
         this.hidden = hidden;
         this.out = out;
@@ -54,10 +57,18 @@ public final class FusedMlp {
         b3 = new float[out];
     }
 
-    /** A float copy of {@code mlp}'s parameters (each value rounded to the nearest float). */
+    /**
+     * A float copy of {@code mlp}'s parameters (each value rounded to the nearest float), computing
+     * with {@link FloatKernels#fastest()}.
+     */
     public static FusedMlp from(Mlp mlp) {
+        return from(mlp, FloatKernels.fastest());
+    }
+
+    /** As {@link #from(Mlp)}, computing with the given kernel (tests run both). */
+    static FusedMlp from(Mlp mlp, FloatKernels.RowCombination kernel) {
         var p = mlp.parameters();
-        FusedMlp f = new FusedMlp(mlp.inputDim(), mlp.hiddenDim(), mlp.dataDim());
+        FusedMlp f = new FusedMlp(mlp.inputDim(), mlp.hiddenDim(), mlp.dataDim(), kernel);
         copy(p.get(0), f.w1);
         copy(p.get(1), f.b1);
         copy(p.get(2), f.w2);
@@ -75,7 +86,7 @@ public final class FusedMlp {
 
     /** A network of the same shape with every parameter 0 (used for momentum velocities). */
     static FusedMlp zerosLike(FusedMlp net) {
-        return new FusedMlp(net.in, net.hidden, net.out);
+        return new FusedMlp(net.in, net.hidden, net.out, net.kernel);
     }
 
     /** Writes these parameters into {@code mlp}'s live matrices (float widened to double). */
@@ -186,11 +197,11 @@ public final class FusedMlp {
             float[] x = s.x[r], h1 = s.h1[r], h2 = s.h2[r], dz1 = s.dz1[r];
             // forward: layer 1, ReLU
             System.arraycopy(b1, 0, h1, 0, H);
-            FloatKernels.addRowCombination(h1, w1, x, s.allInputs, in, H);
+            kernel.addRowCombination(h1, w1, x, s.allInputs, in, H);
             int n1 = FloatKernels.reluCompact(h1, a1, H);
             // layer 2 from the active units of layer 1 only, ReLU
             System.arraycopy(b2, 0, h2, 0, H);
-            FloatKernels.addRowCombination(h2, w2, h1, a1, n1, H);
+            kernel.addRowCombination(h2, w2, h1, a1, n1, H);
             int n2 = FloatKernels.reluCompact(h2, a2, H);
             // output layer (from A2 only) and the loss gradient G
             for (int o = 0; o < out; o++) {
@@ -213,7 +224,7 @@ public final class FusedMlp {
             }
             // dh1 = dz2·W2ᵀ from A2 only; dz1 = dh1 on A1, 0 elsewhere
             Arrays.fill(dh1, 0f);
-            FloatKernels.addRowCombination(dh1, w2t, dz2, a2, n2, H);
+            kernel.addRowCombination(dh1, w2t, dz2, a2, n2, H);
             Arrays.fill(dz1, 0f);
             for (int q = 0; q < n1; q++) {
                 int k = a1[q];
@@ -224,16 +235,16 @@ public final class FusedMlp {
         // sums over the block's rows, four rows per pass
         int[] all = s.allRows;
         for (int o = 0; o < out; o++) {
-            FloatKernels.addRowCombination(g.w3t[o], s.h2, s.outGrad[o], all, rows, H);  // dW3ᵀ[o] = Σ_r G_ro·h2_r
+            kernel.addRowCombination(g.w3t[o], s.h2, s.outGrad[o], all, rows, H);  // dW3ᵀ[o] = Σ_r G_ro·h2_r
             for (int r = 0; r < rows; r++) g.b3[o] += s.outGrad[o][r];
         }
-        FloatKernels.addRowCombination(g.b1, s.dz1, s.ones, all, rows, H);
+        kernel.addRowCombination(g.b1, s.dz1, s.ones, all, rows, H);
         for (int c = 0; c < in; c++) {
-            FloatKernels.addRowCombination(g.w1[c], s.dz1, s.xt[c], all, rows, H);      // dW1[c] = Σ_r x_rc·dz1_r
+            kernel.addRowCombination(g.w1[c], s.dz1, s.xt[c], all, rows, H);      // dW1[c] = Σ_r x_rc·dz1_r
         }
         // dW2ᵀ = dz2ᵀ·h1: row j sums the h1 rows of the rows where unit j of layer 2 was active
         for (int j = 0; j < H; j++) {
-            FloatKernels.addRowCombination(g.w2t[j], s.h1, s.dz2t[j], s.rowsOf[j], rowCount[j], H);
+            kernel.addRowCombination(g.w2t[j], s.h1, s.dz2t[j], s.rowsOf[j], rowCount[j], H);
         }
     }
 
