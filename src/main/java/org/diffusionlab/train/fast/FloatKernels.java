@@ -14,10 +14,15 @@ package org.diffusionlab.train.fast;
  */
 public final class FloatKernels {
 
-    /** The one kernel with two implementations: {@link #addRowCombination} (plain) and {@code VectorKernels}. */
+    /** The kernels with two implementations: plain ({@link #addRowCombination}, {@link #reluCompact}) and {@code VectorKernels}. */
     interface RowCombination {
         /** y += Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len), k_q = active[q]. */
         void addRowCombination(float[] y, float[][] rows, float[] coef, int[] active, int count, int len);
+
+        /** {@link FloatKernels#reluCompact} of a vector that {@link #addRowCombination} just wrote. */
+        default int reluCompact(float[] z, int[] active, int len) {
+            return FloatKernels.reluCompact(z, active, len);
+        }
     }
 
     /** The plain-Java row combination. */
@@ -131,6 +136,11 @@ public final class FloatKernels {
         for (int k = 0; k < len; k++) {
             z[k] = Math.max(z[k], 0f);  // max(−0, +0) = +0 and max(NaN, 0) = NaN, as Mlp.relu
         }
+        return listActive(z, active, len);
+    }
+
+    /** The list pass of {@link #reluCompact}: the indices k in [0, len) with z[k] ≠ +0, in increasing order. */
+    static int listActive(float[] z, int[] active, int len) {
         int count = 0;
         for (int k = 0; k < len; k++) {
             int bits = Float.floatToRawIntBits(z[k]);

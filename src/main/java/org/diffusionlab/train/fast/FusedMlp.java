@@ -198,11 +198,11 @@ public final class FusedMlp {
             // forward: layer 1, ReLU
             System.arraycopy(b1, 0, h1, 0, H);
             kernel.addRowCombination(h1, w1, x, s.allInputs, in, H);
-            int n1 = FloatKernels.reluCompact(h1, a1, H);
+            int n1 = kernel.reluCompact(h1, a1, H);
             // layer 2 from the active units of layer 1 only, ReLU
             System.arraycopy(b2, 0, h2, 0, H);
             kernel.addRowCombination(h2, w2, h1, a1, n1, H);
-            int n2 = FloatKernels.reluCompact(h2, a2, H);
+            int n2 = kernel.reluCompact(h2, a2, H);
             // output layer (from A2 only) and the loss gradient G
             for (int o = 0; o < out; o++) {
                 float[] w = w3t[o];

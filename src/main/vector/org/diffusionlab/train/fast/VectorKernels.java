@@ -19,6 +19,22 @@ final class VectorKernels implements FloatKernels.RowCombination {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * {@link FloatKernels#reluCompact} with the ReLU pass in the same vector tiles as
+     * {@link #addRowCombination} (from index 0), so that each load reads exactly one earlier vector
+     * store (store-to-load forwarding) instead of straddling two.
+     */
+    @Override
+    public int reluCompact(float[] z, int[] active, int len) {
+        int lanes = S.length();
+        int i = 0;
+        for (; i + lanes <= len; i += lanes) {
+            FloatVector.fromArray(S, z, i).max(0f).intoArray(z, i);  // max(NaN, 0) = NaN, as Math.max
+        }
+        for (; i < len; i++) z[i] = Math.max(z[i], 0f);
+        return FloatKernels.listActive(z, active, len);
+    }
+
     /** y += Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len), k_q = active[q], rows in order, with fused multiply-adds. */
     @Override
     public void addRowCombination(float[] y, float[][] rows, float[] coef, int[] active, int count, int len) {

@@ -178,9 +178,10 @@ class FusedMlpTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
     @DisplayName("ReLU compaction lists exactly the positive entries in order, and zeroes the others, for every length 0..40")
-    void reluCompactListsActiveUnits() {
+    void reluCompactListsActiveUnits(String name, FloatKernels.RowCombination kernel) {
         SplittableRandom rng = new SplittableRandom(4);
         float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
         for (int len = 0; len <= 40; len++) {
@@ -188,7 +189,7 @@ class FusedMlpTest {
             for (int k = 0; k < len; k++) z[k] = k % 5 == 4 ? special[k % 4] : (float) rng.nextGaussian();
             float[] before = z.clone();
             int[] active = new int[len];
-            int count = FloatKernels.reluCompact(z, active, len);
+            int count = kernel.reluCompact(z, active, len);
             List<Integer> expected = new java.util.ArrayList<>();
             for (int k = 0; k < len; k++) {
                 if (before[k] > 0) expected.add(k);
@@ -198,10 +199,15 @@ class FusedMlpTest {
             for (int q = 0; q < count; q++) actual.add(active[q]);
             assertEquals(expected, actual, "len " + len);
         }
-        float[] nan = {Float.NaN, -1f, 1f, 0f};
-        int[] active = new int[4];
-        assertEquals(2, FloatKernels.reluCompact(nan, active, 4), "NaN counts as active");
-        assertTrue(Float.isNaN(nan[0]), "NaN stays NaN");
+        // NaN at 0 (inside a 16-lane vector tile) and at 17 (in the scalar tail), among −1, 1, 0
+        float[] nan = new float[20];
+        for (int k = 0; k < nan.length; k++) nan[k] = k % 3 - 1f;
+        nan[0] = Float.NaN;
+        nan[17] = Float.NaN;
+        int[] active = new int[20];
+        int count = kernel.reluCompact(nan, active, 20);
+        assertEquals(List.of(0, 2, 5, 8, 11, 14, 17), java.util.Arrays.stream(active, 0, count).boxed().toList(), "NaN counts as active");
+        assertTrue(Float.isNaN(nan[0]) && Float.isNaN(nan[17]), "NaN stays NaN");
     }
 
     @ParameterizedTest(name = "{0} kernel")
