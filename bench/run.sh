@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 mvn -q -o -f bench/pom.xml package -DskipTests 2>/dev/null || mvn -q -f bench/pom.xml package -DskipTests
 if [[ "${1:-}" == "jmh" ]]; then
   shift
-  exec java -jar bench/target/benchmarks.jar "$@"
+  exec java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "$@"
 fi
 exec java -cp bench/target/benchmarks.jar org.diffusionlab.bench.TrainBench --bench-dir bench "$@"

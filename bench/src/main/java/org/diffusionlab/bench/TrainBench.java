@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * reference ({@code bench/numpy_reference.py}, OpenBLAS with its default 2 threads and with 1) and
  * PyTorch when importable. Every run is a fresh process; the runs of a round are interleaved (and
  * their order rotated from round to round) so that load from other processes hits all of them,
- * and the ratios NumPy/Java are taken within each round.
+ * and the ratios NumPy/Java are taken within each round. The Java run gets
+ * {@code --add-modules jdk.incubator.vector}, so the fast trainer uses its Vector API kernel.
  *
  * <pre>
  * usage: TrainBench [--steps 8000] [--rounds 3] [--threads 2] [--numpy-threads 2,1] [--python python3] [--bench-dir bench]
@@ -52,7 +53,7 @@ public final class TrainBench {
         // unset for the NumPy runs only.
         Map<String, String> unsetBlas = Map.of("OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
         List<Run> runs = new ArrayList<>();
-        runs.add(new Run("java-fast " + threads + "T", List.of(java, "-Xmx256m", "-cp", classpath, TrainOnce.class.getName(),
+        runs.add(new Run("java-fast " + threads + "T", List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", classpath, TrainOnce.class.getName(),
                 "--steps", "" + steps, "--threads", "" + threads), Map.of(), Map.of()));
         String steps$ = "" + steps;
         if (works(python, "import numpy")) {
@@ -102,7 +103,8 @@ public final class TrainBench {
                     ? String.format(Locale.ROOT, "heap %.0f", max(e.getValue(), "peak_heap_mb"))
                     : String.format(Locale.ROOT, "rss %.0f", max(e.getValue(), "peak_rss_mb"));
             String detail = last.containsKey("kernel") ? "OpenBLAS/cpu kernel " + last.get("kernel") + ", threads " + last.get("threads")
-                    : String.format(Locale.ROOT, "rss %.0f MB, threads %s", max(e.getValue(), "peak_rss_mb"), last.get("threads"));
+                    : String.format(Locale.ROOT, "rss %.0f MB, threads %s, %s kernel", max(e.getValue(), "peak_rss_mb"), last.get("threads"),
+                            last.get("row_kernel"));
             System.out.printf(Locale.ROOT, "%-12s | %7.3f / %7.3f / %7.3f | %9.2f | %-10s | %s%n", e.getKey(),
                     min(ms), median(ms), max(ms), median(total), memory, detail);
         }

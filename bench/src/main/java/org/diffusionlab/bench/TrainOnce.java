@@ -14,6 +14,7 @@ import org.diffusionlab.train.TrainConfig;
 import org.diffusionlab.train.Trainer;
 import org.diffusionlab.train.TrainingMonitor;
 import org.diffusionlab.train.fast.FastTrainer;
+import org.diffusionlab.train.fast.FloatKernels;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -73,9 +74,9 @@ public final class TrainOnce {
         }
         System.out.println(String.format(Locale.ROOT,
                 "{\"backend\": \"java-%s\", \"steps\": %d, \"seconds\": %.4f, \"ms_per_step\": %.4f, \"main_thread_cpu_seconds\": %.4f, \"process_cpu_seconds\": %.4f, "
-                        + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"final_smoothed_loss\": %.6f}",
+                        + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"row_kernel\": \"%s\", \"final_smoothed_loss\": %.6f}",
                 trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, processCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
-                losses[losses.length - 1]));
+                trainer.equals("fast") ? (FloatKernels.vectorized() ? "vector" : "plain") : "ejml", losses[losses.length - 1]));
     }
 
     /** VmHWM of /proc/self/status (Linux), or -1. */

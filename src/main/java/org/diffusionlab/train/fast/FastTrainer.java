@@ -23,7 +23,10 @@ import org.ejml.simple.SimpleMatrix;
  * <p>Determinism: the n rows are cut into {@link #CHUNKS} fixed chunks whatever the number of
  * threads; each chunk sums its gradient into its own buffer and the buffers are added in chunk
  * order. The same seed therefore gives the same weights, bit for bit, on 1 to {@link #CHUNKS}
- * threads.
+ * threads. When a thread is late (descheduled on a busy machine), another computes a backup copy
+ * of its chunk into its own buffer ({@link StepPool}); both copies are the same numbers, so which
+ * one is used does not matter either. One synchronization per step: the momentum update runs on
+ * the caller's thread.
  */
 public final class FastTrainer {
 
@@ -41,7 +44,7 @@ public final class FastTrainer {
     /**
      * The cores not already busy: min(cores − round(1-minute load average), {@link #CHUNKS}), at
      * least 1 (cores, capped at {@link #CHUNKS}, where the load average is unavailable). Threads
-     * that synchronize twice per step lose badly when the machine is oversubscribed (measured
+     * that synchronize every step lose when the machine is oversubscribed (measured
      * here: 2 threads took twice as long as 1 at a load average of 6–11 on 2 cores). The choice
      * never changes the result.
      */
@@ -75,6 +78,12 @@ public final class FastTrainer {
      */
     public static double[] train(Mlp model, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config,
                                  RandomGenerator rng, TrainingMonitor monitor, int threads) {
+        return train(model, data, schedule, config, rng, monitor, threads, StepPool.DEFAULT_BACKUP_AFTER_NANOS);
+    }
+
+    /** As above; {@code backupAfterNanos} is {@link StepPool}'s wait before backing up a late chunk (tests use 0). */
+    static double[] train(Mlp model, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config,
+                          RandomGenerator rng, TrainingMonitor monitor, int threads, long backupAfterNanos) {
         if (threads < 1 || threads > CHUNKS) {
             throw new IllegalArgumentException("threads = " + threads + " is invalid: must lie in [1, " + CHUNKS + "]");
         }
@@ -86,8 +95,8 @@ public final class FastTrainer {
         if (n < 1) {
             throw new IllegalArgumentException("data has 0 rows, invalid: need at least 1 point");
         }
-        Run run = new Run(FusedMlp.from(model), data, schedule, config);
-        try (StepPool pool = new StepPool(threads)) {
+        Run run = new Run(FusedMlp.from(model), data, schedule, config, threads);
+        try (StepPool pool = new StepPool(threads, CHUNKS, backupAfterNanos)) {
             return run.loop(pool, rng, monitor);
         } finally {
             run.net.writeTo(model);
@@ -104,12 +113,14 @@ public final class FastTrainer {
         final float[] x0, eps, signal, noise;
         final int[] t;
         final int[] rowStart = new int[CHUNKS + 1];
-        final FusedMlp.Gradients[] grads = new FusedMlp.Gradients[CHUNKS];
-        final FusedMlp.Scratch[] scratch = new FusedMlp.Scratch[CHUNKS];
-        final FusedMlp velocity; // velocities in the parameters' layout (its w2t is unused)
-        final float[][] sums;    // per update part: one gradient row summed over the chunks
+        final FusedMlp.Gradients[][] grads;  // [worker][chunk]: two copies of a chunk never share a buffer
+        final FusedMlp.Scratch[] scratch;    // [worker]
+        final FusedMlp.Gradients[] winners = new FusedMlp.Gradients[CHUNKS];
+        final FusedMlp velocity;             // velocities in the parameters' layout (its w2 is unused)
+        final float[] sum;                   // one gradient row summed over the chunks
+        StepPool pool;
 
-        Run(FusedMlp net, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config) {
+        Run(FusedMlp net, SimpleMatrix data, NoiseSchedule schedule, TrainConfig config, int threads) {
             this.net = net;
             n = data.getNumRows();
             d = data.getNumCols();
@@ -131,15 +142,18 @@ public final class FastTrainer {
                 noise[s] = (float) schedule.sqrtOneMinusAlphaBar(s);
             }
             for (int c = 0; c <= CHUNKS; c++) rowStart[c] = (int) ((long) c * n / CHUNKS);
-            for (int c = 0; c < CHUNKS; c++) {
-                grads[c] = net.newGradients();
-                scratch[c] = net.newScratch();
+            grads = new FusedMlp.Gradients[threads][CHUNKS];
+            scratch = new FusedMlp.Scratch[threads];
+            for (int w = 0; w < threads; w++) {
+                scratch[w] = net.newScratch();
+                for (int c = 0; c < CHUNKS; c++) grads[w][c] = net.newGradients();
             }
             velocity = FusedMlp.zerosLike(net);
-            sums = new float[CHUNKS][Math.max(net.hidden, net.out)];
+            sum = new float[Math.max(net.hidden, net.out)];
         }
 
         double[] loop(StepPool pool, RandomGenerator rng, TrainingMonitor monitor) {
+            this.pool = pool;
             double[] smoothed = new double[steps];
             double running = Double.NaN;
             double firstLoss = Double.NaN;
@@ -148,11 +162,14 @@ public final class FastTrainer {
                 for (int i = 0; i < eps.length; i++) eps[i] = (float) rng.nextGaussian();
                 pool.run(CHUNKS, this::gradientOfChunk);
                 double squaredError = 0;
-                for (FusedMlp.Gradients g : grads) squaredError += g.squaredError;
+                for (int c = 0; c < CHUNKS; c++) {
+                    winners[c] = grads[pool.winner(c)][c];
+                    squaredError += winners[c].squaredError;
+                }
                 double loss = squaredError / ((double) n * d);
                 if (step == 1) firstLoss = loss;
                 TrainingDivergedException.check(step, loss, firstLoss, lrConfig);
-                pool.run(CHUNKS, this::updatePart);
+                update();
                 running = step == 1 ? loss : smoothing * running + (1 - smoothing) * loss;
                 smoothed[step - 1] = running;
                 monitor.onStep(step, loss, running);
@@ -160,14 +177,18 @@ public final class FastTrainer {
             return smoothed;
         }
 
-        /** Forward + backward of the rows of chunk c into grads[c], block by block. */
-        private void gradientOfChunk(int c) {
-            FusedMlp.Gradients g = grads[c];
-            FusedMlp.Scratch s = scratch[c];
+        /**
+         * Forward + backward of the rows of chunk c into the worker's buffer for c, block by block;
+         * stops early (returns false) when another worker's copy of the chunk has already won.
+         */
+        private boolean gradientOfChunk(int c, int worker, long round) {
+            FusedMlp.Gradients g = grads[worker][c];
+            FusedMlp.Scratch s = scratch[worker];
             g.clear();
             float scale = 2f / n;
             float invT = 1f / T;
             for (int b0 = rowStart[c]; b0 < rowStart[c + 1]; b0 += FusedMlp.BLOCK) {
+                if (pool.superseded(c, round)) return false;
                 int rows = Math.min(FusedMlp.BLOCK, rowStart[c + 1] - b0);
                 for (int r = 0; r < rows; r++) {
                     int i = b0 + r, ti = t[i];
@@ -177,41 +198,40 @@ public final class FastTrainer {
                 }
                 net.accumulateBlock(s, rows, eps, b0 * d, scale, g);
             }
+            return true;
         }
 
         /**
-         * Momentum update of part p of the parameters: rows [p·H/CHUNKS, (p+1)·H/CHUNKS) of W2 (and
-         * the matching columns of W2ᵀ); part 0 also takes the small W1, b1, b2, W3ᵀ, b3. Each
-         * gradient element is summed over the chunks in chunk order.
+         * Momentum update of every parameter, on the caller's thread (≈1–2 % of a step): each
+         * gradient element is the sum over the chunks' winning copies in chunk order; W2 is
+         * updated as W2ᵀ (the gradient's layout) and copied into W2.
          */
-        private void updatePart(int p) {
+        private void update() {
             int H = net.hidden;
-            for (int k = p * H / CHUNKS; k < (p + 1) * H / CHUNKS; k++) {
-                int kk = k;
-                update(p, net.w2[k], velocity.w2[k], g -> g.w2[kk]);
-                float[] row = net.w2[k];
-                for (int j = 0; j < H; j++) net.w2t[j][k] = row[j];
+            for (int j = 0; j < H; j++) {
+                int jj = j;
+                update(net.w2t[j], velocity.w2t[j], g -> g.w2t[jj]);
+                float[] row = net.w2t[j];
+                for (int k = 0; k < H; k++) net.w2[k][j] = row[k];
             }
-            if (p == 0) {
-                for (int c = 0; c < net.in; c++) {
-                    int cc = c;
-                    update(p, net.w1[c], velocity.w1[c], g -> g.w1[cc]);
-                }
-                update(p, net.b1, velocity.b1, g -> g.b1);
-                update(p, net.b2, velocity.b2, g -> g.b2);
-                for (int o = 0; o < net.out; o++) {
-                    int oo = o;
-                    update(p, net.w3t[o], velocity.w3t[o], g -> g.w3t[oo]);
-                }
-                update(p, net.b3, velocity.b3, g -> g.b3);
+            for (int c = 0; c < net.in; c++) {
+                int cc = c;
+                update(net.w1[c], velocity.w1[c], g -> g.w1[cc]);
             }
+            update(net.b1, velocity.b1, g -> g.b1);
+            update(net.b2, velocity.b2, g -> g.b2);
+            for (int o = 0; o < net.out; o++) {
+                int oo = o;
+                update(net.w3t[o], velocity.w3t[o], g -> g.w3t[oo]);
+            }
+            update(net.b3, velocity.b3, g -> g.b3);
         }
 
         /** v ← m·v − lr·g, w ← w + v, with g = Σ_chunks (in chunk order) of the selected gradient row. */
-        private void update(int p, float[] w, float[] v, Function<FusedMlp.Gradients, float[]> gradient) {
-            float[] g = sums[p];
-            System.arraycopy(gradient.apply(grads[0]), 0, g, 0, w.length);
-            for (int c = 1; c < CHUNKS; c++) FloatKernels.add(gradient.apply(grads[c]), g, w.length);
+        private void update(float[] w, float[] v, Function<FusedMlp.Gradients, float[]> gradient) {
+            float[] g = sum;
+            System.arraycopy(gradient.apply(winners[0]), 0, g, 0, w.length);
+            for (int c = 1; c < CHUNKS; c++) FloatKernels.add(gradient.apply(winners[c]), g, w.length);
             for (int e = 0; e < w.length; e++) {
                 v[e] = momentum * v[e] - lr * g[e];
                 w[e] += v[e];

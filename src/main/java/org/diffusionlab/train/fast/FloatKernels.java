@@ -14,7 +14,48 @@ package org.diffusionlab.train.fast;
  */
 public final class FloatKernels {
 
+    /** The kernels with two implementations: plain ({@link #addRowCombination}, {@link #reluCompact}) and {@code VectorKernels}. */
+    interface RowCombination {
+        /** y += Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len), k_q = active[q]. */
+        void addRowCombination(float[] y, float[][] rows, float[] coef, int[] active, int count, int len);
+
+        /** {@link FloatKernels#reluCompact} of a vector that {@link #addRowCombination} just wrote. */
+        default int reluCompact(float[] z, int[] active, int len) {
+            return FloatKernels.reluCompact(z, active, len);
+        }
+    }
+
+    /** The plain-Java row combination. */
+    static final RowCombination PLAIN = FloatKernels::addRowCombination;
+
+    /** The Vector API row combination, or null when this JVM lacks the module or the class. */
+    static final RowCombination VECTOR = loadVectorKernels();
+
     private FloatKernels() {}
+
+    /**
+     * The Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
+     * (and the class was compiled, see {@code VectorKernels}), else the plain one. Detected once,
+     * at run time; never needs a flag.
+     */
+    static RowCombination fastest() {
+        return VECTOR != null ? VECTOR : PLAIN;
+    }
+
+    /** True when {@link #fastest} is the Vector API kernel. */
+    public static boolean vectorized() {
+        return VECTOR != null;
+    }
+
+    private static RowCombination loadVectorKernels() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
+        try {
+            return (RowCombination) Class.forName(FloatKernels.class.getPackageName() + ".VectorKernels")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;  // compiled without the vector source folder (e.g. by an IDE): plain kernel
+        }
+    }
 
     /** y[i] += a · x[i] for i in [0, len); x and y must be different arrays. */
     public static void axpy(float a, float[] x, float[] y, int len) {
@@ -95,6 +136,11 @@ public final class FloatKernels {
         for (int k = 0; k < len; k++) {
             z[k] = Math.max(z[k], 0f);  // max(−0, +0) = +0 and max(NaN, 0) = NaN, as Mlp.relu
         }
+        return listActive(z, active, len);
+    }
+
+    /** The list pass of {@link #reluCompact}: the indices k in [0, len) with z[k] ≠ +0, in increasing order. */
+    static int listActive(float[] z, int[] active, int len) {
         int count = 0;
         for (int k = 0; k < len; k++) {
             int bits = Float.floatToRawIntBits(z[k]);

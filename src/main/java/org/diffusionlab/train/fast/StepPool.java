@@ -1,59 +1,98 @@
 package org.diffusionlab.train.fast;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A tiny fork-join for training steps: {@link #run} executes task(0..tasks−1) on the caller's
- * thread and the pool's workers and returns when all are done. Tasks are claimed one at a time
- * from a shared counter, so when the machine is busy and a worker is descheduled, the threads
- * that do run take over its share instead of waiting for it. Idle workers spin briefly, then
- * yield: a step lasts about a millisecond, too short to park and wake threads twice per step.
+ * A tiny fork-join for training steps with backup execution: {@link #run} executes tasks
+ * 0..tasks−1 on the caller's thread and the pool's workers and returns when every task has been
+ * completed once. Tasks are first claimed one at a time from a shared counter. A thread that finds
+ * nothing left to claim while another thread's task is still running waits {@code backupAfterNanos},
+ * then runs that task too, into its own buffers; whichever copy finishes first counts
+ * ({@link #winner}), and the other copy stops at its next {@link #superseded} check.
  *
- * <p>Which thread runs a task never changes a result: a task writes only to memory it owns.
+ * <p>Why: on a machine shared with other processes, a descheduled thread is away for whole
+ * scheduler time slices (milliseconds, several training steps). Without backups the step waits
+ * for it; with them, the running threads finish the step without it.
+ *
+ * <p>A task must write only to memory owned by (task, worker), so that two copies of one task never
+ * share a buffer, and must compute a result that depends only on the task's inputs, so that which
+ * copy wins never changes a result. A waiting thread spins for {@link #SPIN_NANOS} (long enough to
+ * cover the serial part of a step and the usual end-of-step imbalance, so a quiet machine never
+ * parks), then parks until woken: on a busy machine a spinning thread would burn the CPU share that
+ * its partner needs.
  */
 final class StepPool implements AutoCloseable {
 
-    private static final int SPINS_BEFORE_YIELD = 20_000;
+    /** One task of a round: computes task {@code task} into worker {@code worker}'s buffers. */
+    interface Task {
+        /**
+         * @return true if the task ran to the end; false if it stopped early because
+         *     {@code pool.superseded(task, round)} said its result is no longer needed
+         */
+        boolean run(int task, int worker, long round);
+    }
 
-    private final int threads;
+    /** Wait before backing up a running task: well above the normal end-of-step imbalance, well below a time slice. */
+    static final long DEFAULT_BACKUP_AFTER_NANOS = 300_000;
+    /** How long a waiting thread spins before it parks. */
+    static final long SPIN_NANOS = 100_000;
+    private static final long MAX_PARK_NANOS = 1_000_000;
+
+    private final long backupAfterNanos;
     private final Thread[] workers;
     /** (round &lt;&lt; 32) | index of the next unclaimed task of that round. */
     private final AtomicLong ticket = new AtomicLong();
-    private final AtomicInteger done = new AtomicInteger();
+    /** Per task: (round in which it was last completed &lt;&lt; 8) | (winning worker + 1). */
+    private final AtomicLongArray completed;
+    private final boolean[][] tried;  // [worker][task]: ran (or started) a copy in the current round
     private volatile boolean closed;
     private volatile Throwable failure;
-    private IntConsumer task;  // published by the volatile write of ticket
+    private Task task;        // published by the volatile write of ticket
+    private Thread caller;    // the thread in run(), woken when a task completes
     private int tasks;
     private long round;
 
-    StepPool(int threads) {
+    /**
+     * @param threads the caller plus threads − 1 workers, ≥ 1
+     * @param maxTasks the most tasks a round may have
+     * @param backupAfterNanos how long an idle thread waits before backing up a running task
+     */
+    StepPool(int threads, int maxTasks, long backupAfterNanos) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + " is invalid: must be >= 1");
         }
-        this.threads = threads;
+        this.backupAfterNanos = backupAfterNanos;
+        this.completed = new AtomicLongArray(maxTasks);
+        this.tried = new boolean[threads][maxTasks];
         this.workers = new Thread[threads - 1];
         for (int w = 1; w < threads; w++) {
-            Thread thread = new Thread(this::workLoop, "fast-trainer-" + w);
+            int worker = w;
+            Thread thread = new Thread(() -> workLoop(worker), "fast-trainer-" + w);
             thread.setDaemon(true);
             workers[w - 1] = thread;
             thread.start();
         }
     }
 
-    /** Runs task(i) for every i in [0, tasks) and waits for all of them. */
-    void run(int tasks, IntConsumer task) {
+    StepPool(int threads, int maxTasks) {
+        this(threads, maxTasks, DEFAULT_BACKUP_AFTER_NANOS);
+    }
+
+    /** Runs every task in [0, tasks) once (some possibly twice, see the class comment) and waits for all of them. */
+    void run(int tasks, Task task) {
+        if (tasks > completed.length()) {
+            throw new IllegalArgumentException("tasks = " + tasks + " is invalid: must be <= " + completed.length());
+        }
         this.task = task;
         this.tasks = tasks;
-        done.set(0);
+        this.caller = Thread.currentThread();
         round++;
         ticket.set(round << 32);
-        work(round);
-        int spins = 0;
-        while (done.get() < tasks) {
-            spins = idle(spins);
-        }
+        for (Thread w : workers) LockSupport.unpark(w);
+        work(0, round);
         Throwable t = failure;
         if (t != null) {
             failure = null;
@@ -63,48 +102,92 @@ final class StepPool implements AutoCloseable {
         }
     }
 
-    /** Claims and runs tasks of round {@code r} until none is left. */
-    private void work(long r) {
+    /** The worker whose copy of {@code task} completed in the last {@link #run}. */
+    int winner(int task) {
+        return (int) (completed.get(task) & 0xff) - 1;
+    }
+
+    /** True once the result of this copy of {@code task} (started in {@code round}) is no longer needed. */
+    boolean superseded(int task, long round) {
+        return ticket.get() >>> 32 != round || completed.get(task) >>> 8 == round;
+    }
+
+    /** Claims and runs tasks of round r, then waits until all are completed, backing up late ones. */
+    private void work(int worker, long r) {
+        boolean[] mine = tried[worker];
+        Arrays.fill(mine, false);
         while (true) {
             long current = ticket.get();
-            if (current >>> 32 != r || (int) current >= tasks) return;
-            if (!ticket.compareAndSet(current, current + 1)) continue;
-            try {
-                task.accept((int) current);
-            } catch (Throwable t) {
-                failure = t;
+            if (current >>> 32 != r) return;
+            int i = (int) current;
+            if (i >= tasks) break;
+            if (ticket.compareAndSet(current, current + 1)) execute(i, worker, r);
+        }
+        long idleSince = System.nanoTime(), waitingSince = idleSince;
+        while (!closed && ticket.get() >>> 32 == r) {
+            int late = -1;
+            for (int i = tasks - 1; i >= 0; i--) {
+                if (completed.get(i) >>> 8 != r) late = i;
             }
-            done.incrementAndGet();
+            if (late < 0) return;
+            long backupIn = mine[late] ? MAX_PARK_NANOS : idleSince + backupAfterNanos - System.nanoTime();
+            if (backupIn <= 0) {
+                execute(late, worker, r);
+                idleSince = waitingSince = System.nanoTime();
+            } else {
+                pause(waitingSince, Math.min(backupIn, MAX_PARK_NANOS));
+            }
         }
     }
 
-    private void workLoop() {
+    private void execute(int i, int worker, long r) {
+        tried[worker][i] = true;
+        boolean finished;
+        try {
+            finished = task.run(i, worker, r);
+        } catch (Throwable t) {
+            failure = t;
+            finished = true;  // so that run() returns and rethrows
+        }
+        if (!finished) return;
+        while (true) {
+            long v = completed.get(i);
+            if (v >>> 8 >= r) return;
+            if (completed.compareAndSet(i, v, r << 8 | (worker + 1))) {
+                if (worker != 0) LockSupport.unpark(caller);
+                return;
+            }
+        }
+    }
+
+    private void workLoop(int worker) {
         long seen = 0;
         while (true) {
-            int spins = 0;
+            long waitingSince = System.nanoTime();
             long r;
             while ((r = ticket.get() >>> 32) == seen && !closed) {
-                spins = idle(spins);
+                pause(waitingSince, MAX_PARK_NANOS);
             }
             if (closed) return;
             seen = r;
-            work(r);
+            work(worker, r);
         }
     }
 
-    private static int idle(int spins) {
-        if (spins < SPINS_BEFORE_YIELD) {
+    /** One wait step: spin during the first {@link #SPIN_NANOS} of a wait, then park (unpark or timeout ends it). */
+    private static void pause(long waitingSince, long maxParkNanos) {
+        if (System.nanoTime() - waitingSince < SPIN_NANOS) {
             Thread.onSpinWait();
         } else {
-            Thread.yield();
+            LockSupport.parkNanos(maxParkNanos);
         }
-        return spins + 1;
     }
 
     @Override
     public void close() {
         closed = true;
         for (Thread w : workers) {
+            LockSupport.unpark(w);
             try {
                 w.join();
             } catch (InterruptedException e) {

@@ -61,6 +61,24 @@ class FastTrainerTest {
     }
 
     @Test
+    @DisplayName("backup copies of chunks (started at once, racing the originals) leave the result bit-identical")
+    void backupExecutionDoesNotChangeTheResult() {
+        SimpleMatrix data = spiral(301);
+        TrainConfig config = TrainConfig.notebook().withSteps(25);
+        Mlp single = labMlp(32, 4), raced = labMlp(32, 4);
+        double[] expected = FastTrainer.train(single, data, SCHEDULE, config, new SplittableRandom(8), TrainingMonitor.NONE, 1);
+        // backupAfterNanos = 0: every idle thread immediately runs a copy of every unfinished
+        // chunk, so winners alternate between threads and losers are cut off mid-chunk
+        double[] actual = FastTrainer.train(raced, data, SCHEDULE, config, new SplittableRandom(8), TrainingMonitor.NONE,
+                FastTrainer.CHUNKS, 0);
+        assertArrayEquals(expected, actual, "losses");
+        for (int p = 0; p < 6; p++) {
+            assertArrayEquals(single.parameters().get(p).getDDRM().data, raced.parameters().get(p).getDDRM().data,
+                    Mlp.parameterNames().get(p));
+        }
+    }
+
+    @Test
     @DisplayName("the fast trainer follows the reference trainer to float precision, and leaves the rng in the same state")
     void agreesWithReferenceTrainer() {
         SimpleMatrix data = spiral(200);

@@ -8,10 +8,33 @@ import java.util.SplittableRandom;
 import org.diffusionlab.model.Losses;
 import org.diffusionlab.model.Mlp;
 import org.ejml.simple.SimpleMatrix;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FusedMlpTest {
+
+    /** Both kernels when this JVM has the Vector API module (Maven's test run does), else the plain one. */
+    static Stream<Arguments> kernels() {
+        Stream<Arguments> plain = Stream.of(Arguments.of("plain", FloatKernels.PLAIN));
+        return FloatKernels.vectorized()
+                ? Stream.concat(plain, Stream.of(Arguments.of("vector", FloatKernels.VECTOR)))
+                : plain;
+    }
+
+    @Test
+    @DisplayName("the Vector API kernel is loaded whenever the JVM has the module (always in Maven's test run)")
+    void vectorKernelIsLoadedWithTheModule() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(module, FloatKernels.vectorized(), "module present: " + module);
+        if (Boolean.getBoolean("diffusionlab.expectVectorKernels")) {
+            assertTrue(module, "src/pom.xml runs the tests with the Vector API module, so both kernels get tested");
+        }
+        assertTrue(FloatKernels.fastest() == (module ? FloatKernels.VECTOR : FloatKernels.PLAIN));
+    }
 
     /**
      * A network whose weights are exact floats (so the float and double paths start from the same
@@ -60,7 +83,11 @@ class FusedMlpTest {
         for (int j = 0; j < hidden; j++) {
             for (int o = 0; o < out; o++) w3[j * out + o] = g.w3t[o][j];
         }
-        return List.of(flat(g.w1), widen(g.b1), flat(g.w2), widen(g.b2), w3, widen(g.b3));
+        double[] w2 = new double[hidden * hidden];
+        for (int j = 0; j < hidden; j++) {
+            for (int k = 0; k < hidden; k++) w2[k * hidden + j] = g.w2t[j][k];
+        }
+        return List.of(flat(g.w1), widen(g.b1), w2, widen(g.b2), w3, widen(g.b3));
     }
 
     private static double[] flat(float[][] m) {
@@ -77,9 +104,10 @@ class FusedMlpTest {
         return a;
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
     @DisplayName("the fused float backward pass equals the reference Mlp.backward to float precision")
-    void fusedGradientsMatchReferenceBackward() {
+    void fusedGradientsMatchReferenceBackward(String name, FloatKernels.RowCombination kernel) {
         int n = 150, in = 3, hidden = 128, out = 2;  // 150 rows: two full blocks and a partial one
         SplittableRandom rng = new SplittableRandom(7);
         Mlp mlp = floatExactMlp(in, hidden, out, 11);
@@ -88,7 +116,7 @@ class FusedMlpTest {
         Mlp.Output output = mlp.forward(x);
         Losses.Loss loss = Losses.mse(output.out(), eps);
         List<SimpleMatrix> expected = mlp.backward(output.cache(), loss.grad()).asList();
-        FusedMlp.Gradients g = fusedGradients(FusedMlp.from(mlp), x, eps);
+        FusedMlp.Gradients g = fusedGradients(FusedMlp.from(mlp, kernel), x, eps);
         List<double[]> actual = asReferenceLayout(g, hidden, out);
 
         // Each gradient element is a sum of at most n·hidden = 19200 float products; float rounding
@@ -106,14 +134,15 @@ class FusedMlpTest {
         assertEquals(loss.value(), g.squaredError / (n * out), 1e-6 * loss.value(), "loss");
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
     @DisplayName("the fused backward pass equals central finite differences of the loss")
-    void fusedGradientsMatchFiniteDifferences() {
+    void fusedGradientsMatchFiniteDifferences(String name, FloatKernels.RowCombination kernel) {
         int n = 40, in = 3, hidden = 16, out = 2;
         SplittableRandom rng = new SplittableRandom(3);
         Mlp mlp = floatExactMlp(in, hidden, out, 5);
         SimpleMatrix x = floatGaussian(n, in, rng), eps = floatGaussian(n, out, rng);
-        List<double[]> fused = asReferenceLayout(fusedGradients(FusedMlp.from(mlp), x, eps), hidden, out);
+        List<double[]> fused = asReferenceLayout(fusedGradients(FusedMlp.from(mlp, kernel), x, eps), hidden, out);
 
         // The lab's gradient 2(out − ε)/n is that of L = Σ_i ‖out_i − ε_i‖² / n = out·MSE. The
         // differences are taken in double (h = 1e-6: truncation ~h² and rounding ~1e-16/h are both
@@ -149,9 +178,10 @@ class FusedMlpTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
     @DisplayName("ReLU compaction lists exactly the positive entries in order, and zeroes the others, for every length 0..40")
-    void reluCompactListsActiveUnits() {
+    void reluCompactListsActiveUnits(String name, FloatKernels.RowCombination kernel) {
         SplittableRandom rng = new SplittableRandom(4);
         float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
         for (int len = 0; len <= 40; len++) {
@@ -159,7 +189,7 @@ class FusedMlpTest {
             for (int k = 0; k < len; k++) z[k] = k % 5 == 4 ? special[k % 4] : (float) rng.nextGaussian();
             float[] before = z.clone();
             int[] active = new int[len];
-            int count = FloatKernels.reluCompact(z, active, len);
+            int count = kernel.reluCompact(z, active, len);
             List<Integer> expected = new java.util.ArrayList<>();
             for (int k = 0; k < len; k++) {
                 if (before[k] > 0) expected.add(k);
@@ -169,31 +199,40 @@ class FusedMlpTest {
             for (int q = 0; q < count; q++) actual.add(active[q]);
             assertEquals(expected, actual, "len " + len);
         }
-        float[] nan = {Float.NaN, -1f, 1f, 0f};
-        int[] active = new int[4];
-        assertEquals(2, FloatKernels.reluCompact(nan, active, 4), "NaN counts as active");
-        assertTrue(Float.isNaN(nan[0]), "NaN stays NaN");
+        // NaN at 0 (inside a 16-lane vector tile) and at 17 (in the scalar tail), among −1, 1, 0
+        float[] nan = new float[20];
+        for (int k = 0; k < nan.length; k++) nan[k] = k % 3 - 1f;
+        nan[0] = Float.NaN;
+        nan[17] = Float.NaN;
+        int[] active = new int[20];
+        int count = kernel.reluCompact(nan, active, 20);
+        assertEquals(List.of(0, 2, 5, 8, 11, 14, 17), java.util.Arrays.stream(active, 0, count).boxed().toList(), "NaN counts as active");
+        assertTrue(Float.isNaN(nan[0]) && Float.isNaN(nan[17]), "NaN stays NaN");
     }
 
-    @Test
-    @DisplayName("a sparse row combination equals the dense sum, for 0 to 9 active rows")
-    void rowCombinationMatchesDenseSum() {
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
+    @DisplayName("a sparse row combination equals the dense sum, for 0 to 9 active rows and row lengths that use every loop of the kernels")
+    void rowCombinationMatchesDenseSum(String name, FloatKernels.RowCombination kernel) {
         SplittableRandom rng = new SplittableRandom(2);
-        int len = 37;
-        float[][] rows = new float[9][len];
-        float[] coef = new float[9];
-        for (int k = 0; k < 9; k++) {
-            coef[k] = (float) rng.nextGaussian();
-            for (int i = 0; i < len; i++) rows[k][i] = (float) rng.nextGaussian();
-        }
-        int[] active = {0, 2, 3, 4, 5, 6, 7, 8, 1};
-        for (int count = 0; count <= 9; count++) {
-            float[] y = new float[len];
-            FloatKernels.addRowCombination(y, rows, coef, active, count, len);
-            for (int i = 0; i < len; i++) {
-                double expected = 0;
-                for (int q = 0; q < count; q++) expected += (double) coef[active[q]] * rows[active[q]][i];
-                assertEquals(expected, y[i], 1e-5, "count " + count + ", element " + i);
+        // 213 = 8·16 + 4·16 + 16 + 5: the vector kernel's 8-, 4- and 1-vector tiles and scalar tail (16 lanes)
+        for (int len : new int[] {1, 37, 128, 213}) {
+            float[][] rows = new float[9][len];
+            float[] coef = new float[9];
+            for (int k = 0; k < 9; k++) {
+                coef[k] = (float) rng.nextGaussian();
+                for (int i = 0; i < len; i++) rows[k][i] = (float) rng.nextGaussian();
+            }
+            int[] active = {0, 2, 3, 4, 5, 6, 7, 8, 1};
+            for (int count = 0; count <= 9; count++) {
+                float[] y = new float[len];
+                for (int i = 0; i < len; i++) y[i] = i;
+                kernel.addRowCombination(y, rows, coef, active, count, len);
+                for (int i = 0; i < len; i++) {
+                    double expected = i;
+                    for (int q = 0; q < count; q++) expected += (double) coef[active[q]] * rows[active[q]][i];
+                    assertEquals(expected, y[i], 1e-5 * Math.max(1, i), "len " + len + ", count " + count + ", element " + i);
+                }
             }
         }
     }

@@ -59,6 +59,13 @@ public class KernelBench {
         return y[0];
     }
 
+    /** The Vector API kernel when the JVM has the module ({@code bench/run.sh jmh} adds it), else the plain one again. */
+    @Benchmark
+    public float rowCombinationFastest() {
+        FloatKernels.fastest().addRowCombination(y, w, coef, rows, active, H);
+        return y[0];
+    }
+
     @Benchmark
     public float rowCombination1() {
         for (int q = 0; q < active; q++) FloatKernels.axpy(coef[rows[q]], w[rows[q]], y, H);
