@@ -20,6 +20,7 @@ import org.diffusionlab.train.OptimizerChoice;
 import org.diffusionlab.train.TrainConfig;
 import org.diffusionlab.train.Trainer;
 import org.diffusionlab.train.TrainingMonitor;
+import org.diffusionlab.train.fast.FastMiniBatchTrainer;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -104,7 +105,7 @@ public enum Recipe {
         public Trained train(SimpleMatrix data, int steps, RandomGenerator rng, TrainingMonitor monitor) {
             NoiseSchedule schedule = schedule();
             DeepMlp net = DeepMlp.init(data.getNumCols(), new SinusoidalTimeEmbedding(EMBEDDING), HIDDEN_LAYERS, WIDTH, 0.02, 0.0, rng);
-            double[] losses = MiniBatchTrainer.train(net, data, schedule, TRAINING.withSteps(steps), rng, monitor);
+            double[] losses = FastMiniBatchTrainer.train(net, data, schedule, TRAINING.withSteps(steps), rng, monitor);
             return new Trained(net, schedule, losses);
         }
 
