@@ -20,6 +20,7 @@ import org.diffusionlab.train.OptimizerChoice;
 import org.diffusionlab.train.TrainConfig;
 import org.diffusionlab.train.Trainer;
 import org.diffusionlab.train.TrainingMonitor;
+import org.diffusionlab.train.fast.FastEpsilonModel;
 import org.diffusionlab.train.fast.FastMiniBatchTrainer;
 import org.ejml.simple.SimpleMatrix;
 
@@ -77,7 +78,8 @@ public enum Recipe {
      * {@link #TRAINING} (AdamW with cosine learning-rate decay, batch 256, clipping at norm 1, and
      * an exponential moving average of the weights), run by its fast path
      * {@link FastMiniBatchTrainer} (same draws, same weights); ancestral sampling with σ_t² = β_t
-     * ({@link AncestralSampler}, {@link Variance#BETA}).
+     * ({@link AncestralSampler}, {@link Variance#BETA}), the network evaluated by its fast path
+     * {@link FastEpsilonModel} (same samples).
      *
      * <p>What mattered in tuning (sliced-W ratio to the real-vs-real floor, averaged over 5 real
      * pairs and over training seeds; docs/quality-tuning.md has the log): the moving average and
@@ -116,7 +118,8 @@ public enum Recipe {
 
         @Override
         public SimpleMatrix sample(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng) {
-            return AncestralSampler.of(Variance.BETA).sample(model, n, schedule, rng);
+            EpsilonModel fast = model instanceof DeepMlp net ? new FastEpsilonModel(net) : model; // same samples, faster
+            return AncestralSampler.of(Variance.BETA).sample(fast, n, schedule, rng);
         }
     };
 
