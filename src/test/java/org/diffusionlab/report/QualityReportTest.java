@@ -20,6 +20,9 @@ class QualityReportTest {
         assertTrue(row.averaged().floor() > 0 && row.averaged().floor() < 0.05, "averaged floor " + row.averaged().floor());
         assertTrue(row.quality().ratio() > 5, "ratio " + row.quality().ratio());
         assertTrue(row.averaged().ratio() > 5, "averaged ratio " + row.averaged().ratio());
+        assertTrue(row.generatedAveraged().ratio() > 5, "ratio averaged over generated sets " + row.generatedAveraged().ratio());
+        // both averages divide by the same mean real-vs-real floor
+        assertEquals(row.averaged().floor(), row.generatedAveraged().floor(), 0.0);
         assertFalse(row.meetsGoal());
         assertTrue(row.trainSeconds() >= 0 && row.sampleSeconds() > 0);
     }

@@ -16,9 +16,9 @@ import org.diffusionlab.sample.Variance;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.LearningRateSchedule;
 import org.diffusionlab.train.MiniBatchConfig;
-import org.diffusionlab.train.MiniBatchTrainer;
 import org.diffusionlab.train.OptimizerChoice;
 import org.diffusionlab.train.TrainingMonitor;
+import org.diffusionlab.train.fast.FastMiniBatchTrainer;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -46,7 +46,7 @@ class SamplerQualityTest {
         SimpleMatrix train = all.extractMatrix(0, 4000, 0, 2);
         real = all.extractMatrix(4000, 4000 + N, 0, 2);
         model = DeepMlp.init(2, new SinusoidalTimeEmbedding(16), 2, 48, 0.1, 0.0, rng);
-        MiniBatchTrainer.train(model, train, SCHEDULE,
+        FastMiniBatchTrainer.train(model, train, SCHEDULE,
                 new MiniBatchConfig(800, 128, OptimizerChoice.ADAMW, 3e-3, LearningRateSchedule.CONSTANT, 1e-4, 1.0, 0.99, 0.9), rng, TrainingMonitor.NONE);
         noiseDistance = Wasserstein.sliced(ForwardProcess.gaussian(N, 2, rng), real);
         floor = Wasserstein.sliced(all.extractMatrix(4000 + N, 4000 + 2 * N, 0, 2), real);
