@@ -78,8 +78,8 @@ public enum Recipe {
      * {@link SinusoidalTimeEmbedding}, weights N(0, 0.02²); {@link MiniBatchTrainer} with
      * {@link #TRAINING} (AdamW with cosine learning-rate decay, batch 256, clipping at norm 1, and
      * an exponential moving average of the weights), run by its fast path
-     * {@link FastMiniBatchTrainer} (same draws, same weights); ancestral sampling with σ_t² = β_t
-     * ({@link AncestralSampler}, {@link Variance#BETA}), the network evaluated by its fast path
+     * {@link FastMiniBatchTrainer} (same draws, same weights); DDPM sampling with σ_t² = β_t
+     * ({@link DdpmSampler}, as {@link AncestralSampler} with {@link Variance#BETA} up to rounding), the network evaluated by its fast path
      * {@link FastEpsilonModel} (same samples).
      *
      * <p>What mattered in tuning (sliced-W ratio to the real-vs-real floor, averaged over 5 real
@@ -113,16 +113,14 @@ public enum Recipe {
 
         @Override
         public Trained train(SimpleMatrix data, int steps, RandomGenerator rng, TrainingMonitor monitor) {
-            NoiseSchedule schedule = schedule();
-            DeepMlp net = DeepMlp.init(data.getNumCols(), new SinusoidalTimeEmbedding(EMBEDDING), HIDDEN_LAYERS, WIDTH, 0.02, 0.0, rng);
-            double[] losses = FastMiniBatchTrainer.train(net, data, schedule, TRAINING.withSteps(steps), rng, monitor);
-            return new Trained(net, schedule, losses);
+            return trainDeepMlp(data, schedule(), HIDDEN_LAYERS, WIDTH, new SinusoidalTimeEmbedding(EMBEDDING),
+                    TRAINING.withSteps(steps), rng, monitor);
         }
 
         @Override
         public SimpleMatrix sample(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng) {
             EpsilonModel fast = model instanceof DeepMlp net ? new FastEpsilonModel(net) : model; // same samples, faster
-            return AncestralSampler.of(Variance.BETA).sample(fast, n, schedule, rng);
+            return DdpmSampler.pSampleLoop(fast, n, schedule, rng, Collections.emptySet()).samples();
         }
     };
 
@@ -196,7 +194,8 @@ public enum Recipe {
      * with {@link #DEFAULT}'s choices ({@link #HIDDEN_LAYERS}, {@link #WIDTH}, a
      * {@link SinusoidalTimeEmbedding} of {@link #EMBEDDING}, {@link #TRAINING}) it trains what
      * {@code DEFAULT.train} trains. Draw order: the initial weights (W_1, …, W_{L+1}, row by row),
-     * then the trainer's draws ({@link MiniBatchTrainer#train}).
+     * then the trainer's draws ({@link MiniBatchTrainer#train}, run by its fast path
+     * {@link FastMiniBatchTrainer}: same draws, same weights).
      *
      * @param data x_0, {@code n × d}
      * @param schedule the noise schedule (defines T; t is 1-based in 1..T)
@@ -213,7 +212,7 @@ public enum Recipe {
                                        TimeEmbedding embedding, MiniBatchConfig config, RandomGenerator rng,
                                        TrainingMonitor monitor) {
         DeepMlp net = DeepMlp.init(data.getNumCols(), embedding, hiddenLayers, width, 0.02, 0.0, rng);
-        double[] losses = MiniBatchTrainer.train(net, data, schedule, config, rng, monitor);
+        double[] losses = FastMiniBatchTrainer.train(net, data, schedule, config, rng, monitor);
         return new Trained(net, schedule, losses);
     }
 

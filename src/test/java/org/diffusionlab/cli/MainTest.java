@@ -104,7 +104,7 @@ class MainTest {
         // The recipe table at the end is built from Recipe, so it cannot drift from it.
         String flat = r.out().replaceAll("\\s+", " ");
         assertTrue(flat.contains("notebook: --points 1500 --sampler ddpm --schedule linear --timesteps 100"), r.out());
-        assertTrue(flat.contains("default: --points " + Recipe.DEFAULT.trainingPoints() + " --sampler posterior"), r.out());
+        assertTrue(flat.contains("default: --points " + Recipe.DEFAULT.trainingPoints() + " --sampler ddpm"), r.out());
         assertTrue(flat.contains("--hidden-layers " + Recipe.HIDDEN_LAYERS + " --width " + Recipe.WIDTH
                 + " --embedding sinusoidal:" + Recipe.EMBEDDING + " --steps " + Recipe.DEFAULT.defaultSteps()), r.out());
         assertTrue(r.out().lines().allMatch(l -> l.length() <= 80), "a help line is wider than 80 columns:\n" + r.out());
@@ -419,15 +419,15 @@ class MainTest {
     }
 
     @Test
-    @DisplayName("--recipe default trains a DeepMlp with mini-batch AdamW, clipping and EMA, and samples with the posterior variance")
+    @DisplayName("--recipe default trains a DeepMlp with mini-batch AdamW, clipping and EMA, and samples with sigma^2 = beta")
     void defaultRecipe(@TempDir Path dir) throws IOException {
         Result r = tinyRecipe(dir, "--recipe", "default", "--width", "16");
         String first = r.out().lines().findFirst().orElseThrow();
         assertTrue(first.contains("cosine schedule, recipe default, " + Recipe.HIDDEN_LAYERS + " x 16 hidden, sinusoidal k="
                 + Recipe.EMBEDDING + ", 20 steps, adamw lr "), first);
         assertTrue(first.contains("(cosine decay), weight decay ") && first.contains("full batch, clip 1, ema 0.999"), first);
-        assertTrue(r.out().contains("sampler: posterior"), r.out());
-        assertTrue(r.out().contains("100 samples over 20 reverse steps (posterior)"), r.out());
+        assertTrue(r.out().contains("sampler: ddpm"), r.out());
+        assertTrue(r.out().contains("100 samples over 20 reverse steps (ddpm)"), r.out());
         assertTrue(Files.exists(dir.resolve("4-loss.png")));
         assertFalse(metrics(r).isEmpty());
         assertFalse(metrics(r).equals(metrics(tiny)), "the default recipe gave the notebook's samples");
