@@ -16,7 +16,8 @@ import org.ejml.simple.SimpleMatrix;
  * points with 2000 real ones by sliced Wasserstein-1 ({@link Wasserstein#sliced}), beside the
  * real-vs-real floor (the same distance between two more independent 2000-point real samples).
  * The ratio SW / floor is ≈ 1 when the samples are as close to the data as another real sample
- * would be; the goal is {@value #GOAL}.
+ * would be; the goal is {@value #GOAL}, judged on the column averaged over {@value #PAIRS} real
+ * pairs and {@value #PAIRS} generated sets (below).
  *
  * <p>Per dataset, everything comes from one {@code SplittableRandom(seed)}: first a pool of
  * n_train + {@value #POOL_EXTRA} points of the dataset in one draw (standardized together, so
@@ -79,9 +80,13 @@ public final class QualityReport {
      */
     public record Row(Dataset dataset, Wasserstein.Floor quality, Wasserstein.Floor averaged, Wasserstein.Floor generatedAveraged,
                       double trainSeconds, double sampleSeconds) {
-        /** Whether SW / floor ≤ {@value #GOAL}. */
+        /**
+         * Whether SW / floor ≤ {@value #GOAL}, judged on {@code generatedAveraged}: the estimate of
+         * E[SW(generated, real)] / E[SW(real, real)] with the least noise (a single pair's ratio
+         * moves by ±0.4 between sampler draws of the same model, see the class comment).
+         */
         public boolean meetsGoal() {
-            return quality.ratio() <= GOAL;
+            return generatedAveraged.ratio() <= GOAL;
         }
     }
 
@@ -155,8 +160,8 @@ public final class QualityReport {
         System.out.printf(Locale.ROOT, "Quality report: recipe %s, %d training steps on %d points, seed %d, "
                 + "%d generated vs %d real points, sliced W1 over %d directions%n",
                 recipe.id(), n, recipe.trainingPoints(), seed, SAMPLES, SAMPLES, Wasserstein.DEFAULT_DIRECTIONS);
-        System.out.printf(Locale.ROOT, "%-14s %8s %8s %6s %5s | %8s %8s %6s | %8s %6s | %8s %8s%n",
-                "dataset", "SW", "floor", "ratio", "goal", "SW avg" + PAIRS, "floor", "ratio", "SW " + PAIRS + "gen", "ratio",
+        System.out.printf(Locale.ROOT, "%-14s %8s %8s %6s | %8s %8s %6s | %8s %6s %5s | %8s %8s%n",
+                "dataset", "SW", "floor", "ratio", "SW avg" + PAIRS, "floor", "ratio", "SW " + PAIRS + "gen", "ratio", "goal",
                 "train s", "sample s");
         boolean allMet = true;
         double total = 0;
@@ -164,10 +169,11 @@ public final class QualityReport {
             Row row = evaluate(recipe, dataset, n, seed);
             allMet &= row.meetsGoal();
             total += row.trainSeconds() + row.sampleSeconds();
-            System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %6.2f %5s | %8.4f %8.4f %6.2f | %8.4f %6.2f | %8.1f %8.1f%n", dataset.id(),
-                    row.quality().value(), row.quality().floor(), row.quality().ratio(), row.meetsGoal() ? "ok" : "MISS",
+            System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %6.2f | %8.4f %8.4f %6.2f | %8.4f %6.2f %5s | %8.1f %8.1f%n", dataset.id(),
+                    row.quality().value(), row.quality().floor(), row.quality().ratio(),
                     row.averaged().value(), row.averaged().floor(), row.averaged().ratio(),
-                    row.generatedAveraged().value(), row.generatedAveraged().ratio(), row.trainSeconds(), row.sampleSeconds());
+                    row.generatedAveraged().value(), row.generatedAveraged().ratio(), row.meetsGoal() ? "ok" : "MISS",
+                    row.trainSeconds(), row.sampleSeconds());
         }
         System.out.printf(Locale.ROOT, "total %.1f s; goal ratio <= %.1f %s%n", total, GOAL,
                 allMet ? "met on every dataset" : "MISSED on at least one dataset");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.diffusionlab.data.Dataset;
+import org.diffusionlab.metrics.Wasserstein.Floor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,5 +26,14 @@ class QualityReportTest {
         assertEquals(row.averaged().floor(), row.generatedAveraged().floor(), 0.0);
         assertFalse(row.meetsGoal());
         assertTrue(row.trainSeconds() >= 0 && row.sampleSeconds() > 0);
+    }
+
+    @Test
+    @DisplayName("the goal is judged on the column averaged over real pairs and generated sets, not on one noisy pair")
+    void goalUsesTheAveragedColumn() {
+        Floor noisyHigh = new Floor(1.5, 1.0), good = new Floor(1.1, 1.0), bad = new Floor(1.3, 1.0);
+        assertTrue(new QualityReport.Row(Dataset.SPIRAL, noisyHigh, noisyHigh, good, 1, 1).meetsGoal());
+        assertFalse(new QualityReport.Row(Dataset.SPIRAL, good, good, bad, 1, 1).meetsGoal());
+        assertTrue(new QualityReport.Row(Dataset.SPIRAL, bad, bad, new Floor(QualityReport.GOAL, 1.0), 1, 1).meetsGoal());
     }
 }
