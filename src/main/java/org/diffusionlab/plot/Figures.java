@@ -345,15 +345,8 @@ public final class Figures {
             loss = BitmapEncoder.getBufferedImage(lossChart);
         }
         BufferedImage out = new BufferedImage(3 * w, 2 * h + SUPTITLE_HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
+        Graphics2D g = titledCanvas(out, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, out.getWidth(), out.getHeight());
-            g.setColor(Color.BLACK);
-            g.setFont(SUPTITLE);
-            FontMetrics fm = g.getFontMetrics();
-            g.drawString(title, (out.getWidth() - fm.stringWidth(title)) / 2, (SUPTITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
             g.drawImage(BitmapEncoder.getBufferedImage(dataChart), 0, SUPTITLE_HEIGHT, null);
             g.drawImage(BitmapEncoder.getBufferedImage(alphaBars), w, SUPTITLE_HEIGHT, null);
             g.drawImage(loss, 2 * w, SUPTITLE_HEIGHT, null);
@@ -512,6 +505,19 @@ public final class Figures {
         }
     }
 
+    /** Graphics on {@code out}, painted white with {@code title} centred in the top {@value #SUPTITLE_HEIGHT} pixels; the caller disposes it. */
+    private static Graphics2D titledCanvas(BufferedImage out, String title) {
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(SUPTITLE);
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(title, (out.getWidth() - fm.stringWidth(title)) / 2, (SUPTITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
+        return g;
+    }
+
     /** Renders the charts left to right into one image under a common title. */
     private static BufferedImage sideBySide(String title, List<? extends XYChart> charts) {
         int width = 0, height = 0;
@@ -523,15 +529,8 @@ public final class Figures {
             height = Math.max(height, image.getHeight());
         }
         BufferedImage out = new BufferedImage(width, height + SUPTITLE_HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
+        Graphics2D g = titledCanvas(out, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, out.getWidth(), out.getHeight());
-            g.setColor(Color.BLACK);
-            g.setFont(SUPTITLE);
-            FontMetrics fm = g.getFontMetrics();
-            g.drawString(title, (width - fm.stringWidth(title)) / 2, (SUPTITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
             int x = 0;
             for (BufferedImage image : images) {
                 g.drawImage(image, x, SUPTITLE_HEIGHT, null);

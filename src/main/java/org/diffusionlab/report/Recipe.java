@@ -122,8 +122,7 @@ public enum Recipe {
 
         @Override
         public SimpleMatrix sample(EpsilonModel model, int n, NoiseSchedule schedule, RandomGenerator rng) {
-            EpsilonModel fast = model instanceof DeepMlp net ? new FastEpsilonModel(net) : model; // same samples, faster
-            return DdpmSampler.pSampleLoop(fast, n, schedule, rng, Collections.emptySet()).samples();
+            return DdpmSampler.pSampleLoop(FastEpsilonModel.fastestFor(model), n, schedule, rng, Collections.emptySet()).samples();
         }
     };
 

@@ -26,6 +26,14 @@ public final class FastEpsilonModel implements EpsilonModel {
     }
 
     /**
+     * The model to hand a sampler: a {@link FastEpsilonModel} over {@code model} when it is a
+     * {@link DeepMlp} (same samples, faster), {@code model} itself otherwise.
+     */
+    public static EpsilonModel fastestFor(EpsilonModel model) {
+        return model instanceof DeepMlp deep ? new FastEpsilonModel(deep) : model;
+    }
+
+    /**
      * ε̂ for every row: row i of the result is the network's output on [x_t[i], e(t)].
      *
      * @param xt {@code n × d}

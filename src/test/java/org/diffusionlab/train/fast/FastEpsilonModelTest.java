@@ -1,11 +1,14 @@
 package org.diffusionlab.train.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.model.DeepMlp;
+import org.diffusionlab.model.Mlp;
 import org.diffusionlab.model.SinusoidalTimeEmbedding;
 import org.diffusionlab.sample.AncestralSampler;
 import org.diffusionlab.sample.Variance;
@@ -46,5 +49,13 @@ class FastEpsilonModelTest {
     @DisplayName("x_t with the wrong number of columns is rejected")
     void wrongColumns() {
         assertThrows(IllegalArgumentException.class, () -> new FastEpsilonModel(net()).predictEpsilon(new SimpleMatrix(3, 3), 1, 10));
+    }
+
+    @Test
+    @DisplayName("fastestFor wraps a DeepMlp and hands any other model back unchanged")
+    void fastestFor() {
+        assertInstanceOf(FastEpsilonModel.class, FastEpsilonModel.fastestFor(net()));
+        Mlp mlp = Mlp.init(8, new SplittableRandom(2));
+        assertSame(mlp, FastEpsilonModel.fastestFor(mlp));
     }
 }
