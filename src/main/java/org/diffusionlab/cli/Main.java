@@ -25,6 +25,7 @@ import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.metrics.DistributionMetrics;
+import org.diffusionlab.metrics.HeldOutPairs;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.EpsilonModel;
@@ -45,7 +46,6 @@ import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.Checkpoint;
 import org.diffusionlab.train.LearningRateSchedule;
 import org.diffusionlab.train.MiniBatchConfig;
-import org.diffusionlab.train.MiniBatches;
 import org.diffusionlab.train.OptimizerChoice;
 import org.diffusionlab.train.TrainConfig;
 import org.diffusionlab.train.TrainingDivergedException;
@@ -429,12 +429,12 @@ public final class Main implements Callable<Integer> {
                     + "the metrics below are dominated by them. A tiny alpha_bar_T (cosine) amplifies the model's error "
                     + "at t = T: try --sampler posterior --clip-x0 -3,3, or more --steps.%n", far, samples, plain(FAR));
         }
-        List<SimpleMatrix[]> real = heldOut(dataset, jitter, samples, heldOutRng, shuffleRng);
+        HeldOutPairs real = heldOut(dataset, jitter, samples, heldOutRng, shuffleRng);
         Floored sw = Floored.of("sliced W1", Wasserstein::sliced, generated, real);
         Floored w1 = Floored.perAxis("W1", Wasserstein::perAxis, generated, real);
         Floored overlap = Floored.perAxis("overlap", DistributionMetrics::histogramOverlapPerAxis, generated, real);
         Floored energy = Floored.of("energy distance", DistributionMetrics::energyDistance, generated, real);
-        double noise = Wasserstein.sliced(ForwardProcess.gaussian(samples, 2, noiseRng), real.get(0)[0]);
+        double noise = Wasserstein.sliced(ForwardProcess.gaussian(samples, 2, noiseRng), real.a(0));
         List<String> metricLines = new ArrayList<>();
         metricLines.add("metric (generated vs data)   value     floor     ratio");
         for (Floored m : List.of(sw, w1, overlap, energy)) metricLines.addAll(m.lines());
@@ -514,84 +514,42 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The real points every metric compares with: {@value #HELD_OUT_PAIRS} pairs (A_k, B_k) of
-     * held-out real samples of {@code samples} rows each, which the model never saw. A pool of
+     * held-out real samples of {@code samples} rows each, which the model never saw
+     * ({@link HeldOutPairs}: why held out, why shuffled, why several pairs). A pool of
      * {@value #HELD_OUT_POOL_FACTOR}·{@code samples} fresh points of the dataset is drawn from
-     * {@code poolRng} (in the run: a stream split from the same seeded root as the training data's)
-     * and its rows shuffled with {@code shuffleRng} ({@link MiniBatches#shuffle}); with n =
-     * {@code samples}, A_k is rows 2kn+1..(2k+1)n of the shuffled pool and B_k the next n rows
-     * (k = 0..{@value #HELD_OUT_PAIRS}−1).
-     *
-     * <p>Why held out: compared with the training set, samples that reproduce it read below the
-     * floor (an earlier version of this command printed W1 y at 0.76× its floor), because the
-     * floor compares independent draws. Why a shuffled pool: the two-part datasets alternate their
-     * parts row by row, so a fresh draw of any size is split exactly 50/50 while generated samples
-     * split binomially; random rows of a large pool split almost binomially, so the floor carries
-     * that noise too (as in {@link org.diffusionlab.report.QualityReport}). Why several pairs: one
-     * real-vs-real distance is itself noisy (for W1 per axis at n = 1000, by tens of percent), and
-     * a floor drawn low or high by chance moves every ratio; the mean over the pairs is steadier.
+     * {@code poolRng} (in the run: a stream split from the same seeded root as the training data's),
+     * its rows are shuffled with {@code shuffleRng}, and the pairs are taken from position 0.
      *
      * @param dataset the dataset ({@code jitter} applies to the spiral only)
      * @param samples rows n of each real sample, ≥ 1
-     * @return the pairs {A_k, B_k}, each {@code samples × 2}
      */
-    static List<SimpleMatrix[]> heldOut(Dataset dataset, double jitter, int samples, RandomGenerator poolRng,
-                                        RandomGenerator shuffleRng) {
+    static HeldOutPairs heldOut(Dataset dataset, double jitter, int samples, RandomGenerator poolRng,
+                                RandomGenerator shuffleRng) {
         SimpleMatrix pool = draw(dataset, jitter, HELD_OUT_POOL_FACTOR * samples, poolRng);
-        int[] order = new int[pool.getNumRows()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        MiniBatches.shuffle(order, shuffleRng);
-        List<SimpleMatrix[]> pairs = new ArrayList<>();
-        for (int k = 0; k < HELD_OUT_PAIRS; k++) {
-            pairs.add(new SimpleMatrix[] {rows(pool, order, 2 * k * samples, samples),
-                rows(pool, order, (2 * k + 1) * samples, samples)});
-        }
-        return pairs;
-    }
-
-    /** The rows order[from..from+n−1] of m, in that order. */
-    private static SimpleMatrix rows(SimpleMatrix m, int[] order, int from, int n) {
-        SimpleMatrix out = new SimpleMatrix(n, m.getNumCols());
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m.getNumCols(); j++) out.set(i, j, m.get(order[from + i], j));
-        }
-        return out;
+        int[] order = HeldOutPairs.shuffledOrder(pool.getNumRows(), shuffleRng);
+        return HeldOutPairs.fromPool(pool, order, 0, HELD_OUT_PAIRS, samples);
     }
 
     /**
-     * A metric between the generated samples and held-out real points beside its real-vs-real
-     * floor at the same sample size, averaged over the held-out pairs (A_k, B_k) of
-     * {@link #heldOut}, each as large as the generated sample G:
-     * value[j] = mean_k metric(G, A_k)[j] and floor[j] = mean_k metric(B_k, A_k)[j]. One entry for
-     * a joint metric, one per axis for a per-axis one. {@code higherIsBetter} marks the overlap,
-     * whose floor is a ceiling.
+     * A metric between the generated samples and the held-out pairs beside its real-vs-real floor
+     * ({@link HeldOutPairs#value}, {@link HeldOutPairs#floor}): one entry for a joint metric, one
+     * per axis for a per-axis one. {@code higherIsBetter} marks the overlap, whose floor is a ceiling.
      */
     record Floored(String name, boolean perAxis, boolean higherIsBetter, double[] value, double[] floor) {
 
         static Floored of(String name, ToDoubleBiFunction<SimpleMatrix, SimpleMatrix> metric,
-                          SimpleMatrix generated, List<SimpleMatrix[]> real) {
-            return perAxis(name, (a, b) -> new double[] {metric.applyAsDouble(a, b)}, generated, real, false);
+                          SimpleMatrix generated, HeldOutPairs real) {
+            return of(name, (a, b) -> new double[] {metric.applyAsDouble(a, b)}, generated, real, false);
         }
 
         static Floored perAxis(String name, BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric,
-                               SimpleMatrix generated, List<SimpleMatrix[]> real) {
-            return perAxis(name, metric, generated, real, true);
+                               SimpleMatrix generated, HeldOutPairs real) {
+            return of(name, metric, generated, real, true);
         }
 
-        private static Floored perAxis(String name, BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric,
-                                       SimpleMatrix generated, List<SimpleMatrix[]> real, boolean perAxis) {
-            double[] value = null, floor = null;
-            for (SimpleMatrix[] pair : real) {
-                double[] v = metric.apply(generated, pair[0]), f = metric.apply(pair[1], pair[0]);
-                if (value == null) {
-                    value = new double[v.length];
-                    floor = new double[f.length];
-                }
-                for (int j = 0; j < v.length; j++) {
-                    value[j] += v[j] / real.size();
-                    floor[j] += f[j] / real.size();
-                }
-            }
-            return new Floored(name, perAxis, name.equals("overlap"), value, floor);
+        private static Floored of(String name, BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric,
+                                  SimpleMatrix generated, HeldOutPairs real, boolean perAxis) {
+            return new Floored(name, perAxis, name.equals("overlap"), real.value(metric, generated), real.floor(metric));
         }
 
         /** One printed line per entry: name, value, floor and value/floor. */

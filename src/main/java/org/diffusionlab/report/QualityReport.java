@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.metrics.DistributionMetrics;
+import org.diffusionlab.metrics.HeldOutPairs;
 import org.diffusionlab.metrics.Wasserstein;
-import org.diffusionlab.train.MiniBatches;
 import org.diffusionlab.train.TrainingMonitor;
 import org.ejml.simple.SimpleMatrix;
 
@@ -22,7 +23,7 @@ import org.ejml.simple.SimpleMatrix;
  * <p>Per dataset, everything comes from one {@code SplittableRandom(seed)}: first a pool of
  * n_train + {@value #POOL_EXTRA} points of the dataset in one draw (standardized together, so
  * training and evaluation data share one distribution), then a Fisher–Yates shuffle of the pool's
- * rows ({@link MiniBatches#shuffle}); rows 0..n_train−1 are the training data and the next two
+ * rows ({@link HeldOutPairs#shuffledOrder}); rows 0..n_train−1 are the training data and the next two
  * blocks of {@value #SAMPLES} rows the two real samples A_1, B_1 (and the following blocks the
  * further pairs A_k, B_k of the averaged columns); then the recipe's training; then the
  * {@value #SAMPLES} generated points G_1; then {@value #PAIRS} − 1 further generated sets G_2, G_3, …
@@ -99,40 +100,22 @@ public final class QualityReport {
         SplittableRandom rng = new SplittableRandom(seed);
         int nTrain = recipe.trainingPoints();
         SimpleMatrix pool = dataset.sample(nTrain + POOL_EXTRA, rng);
-        int[] order = new int[pool.getNumRows()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        MiniBatches.shuffle(order, rng);
-        SimpleMatrix train = rows(pool, order, 0, nTrain);
+        int[] order = HeldOutPairs.shuffledOrder(pool.getNumRows(), rng);
+        SimpleMatrix train = HeldOutPairs.rows(pool, order, 0, nTrain);
+        HeldOutPairs real = HeldOutPairs.fromPool(pool, order, nTrain, PAIRS, SAMPLES);
 
         long start = System.nanoTime();
         Recipe.Trained trained = recipe.train(train, steps, rng, TrainingMonitor.NONE);
         long trainedAt = System.nanoTime();
-        SimpleMatrix[] generated = new SimpleMatrix[PAIRS];
-        for (int k = 0; k < PAIRS; k++) generated[k] = recipe.sample(trained, SAMPLES, rng);
+        List<SimpleMatrix> generated = new ArrayList<>();
+        for (int k = 0; k < PAIRS; k++) generated.add(recipe.sample(trained, SAMPLES, rng));
         long sampledAt = System.nanoTime();
-        Wasserstein.Floor quality = null;
-        double value = 0, floor = 0, valueFresh = 0;
-        for (int k = 0; k < PAIRS; k++) {
-            int from = nTrain + 2 * k * SAMPLES;
-            SimpleMatrix pair = rows(pool, order, from, from + 2 * SAMPLES);
-            Wasserstein.Floor first = DistributionMetrics.withFloor(Wasserstein::sliced, generated[0], pair);
-            if (k == 0) quality = first;
-            value += first.value() / PAIRS;
-            floor += first.floor() / PAIRS;
-            valueFresh += (k == 0 ? first : DistributionMetrics.withFloor(Wasserstein::sliced, generated[k], pair)).value() / PAIRS;
-        }
-        return new Row(dataset, quality, new Wasserstein.Floor(value, floor), new Wasserstein.Floor(valueFresh, floor),
+        BiFunction<SimpleMatrix, SimpleMatrix, double[]> sliced = (a, b) -> new double[] {Wasserstein.sliced(a, b)};
+        Wasserstein.Floor quality = DistributionMetrics.withFloor(Wasserstein::sliced, generated.get(0), real.a(0), real.b(0));
+        double floor = real.floor(sliced)[0];
+        return new Row(dataset, quality, new Wasserstein.Floor(real.value(sliced, generated.get(0))[0], floor),
+                new Wasserstein.Floor(real.valueFresh(sliced, generated)[0], floor),
                 (trainedAt - start) / 1e9, (sampledAt - trainedAt) / 1e9);
-    }
-
-    /** The rows order[from..to−1] of m, in that order. */
-    private static SimpleMatrix rows(SimpleMatrix m, int[] order, int from, int to) {
-        int d = m.getNumCols();
-        SimpleMatrix out = new SimpleMatrix(to - from, d);
-        for (int i = from; i < to; i++) {
-            for (int j = 0; j < d; j++) out.set(i - from, j, m.get(order[i], j));
-        }
-        return out;
     }
 
     public static void main(String[] args) {

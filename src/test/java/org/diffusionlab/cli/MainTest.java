@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.diffusionlab.data.Dataset;
+import org.diffusionlab.metrics.HeldOutPairs;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.ScalarTimeEmbedding;
@@ -550,7 +551,7 @@ class MainTest {
             java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
             SimpleMatrix data = Main.draw(Dataset.SPIRAL, 0.02, 1500, root.split());
             SimpleMatrix memorized = data.extractMatrix(0, 500, 0, 2);
-            List<SimpleMatrix[]> real = Main.heldOut(Dataset.SPIRAL, 0.02, 500, root.split(), root.split());
+            HeldOutPairs real = Main.heldOut(Dataset.SPIRAL, 0.02, 500, root.split(), root.split());
             Main.Floored sw = Main.Floored.of("sliced W1", Wasserstein::sliced, memorized, real);
             sum += sw.value()[0] / sw.floor()[0] / seeds;
             old += Wasserstein.sliced(memorized, data) / sw.floor()[0] / seeds;
@@ -568,7 +569,7 @@ class MainTest {
         double[] counts = new double[40];
         for (int seed = 0; seed < counts.length; seed++) {
             java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
-            SimpleMatrix a = Main.heldOut(Dataset.TWO_GAUSSIANS, 0, 100, root.split(), root.split()).get(0)[0];
+            SimpleMatrix a = Main.heldOut(Dataset.TWO_GAUSSIANS, 0, 100, root.split(), root.split()).a(0);
             for (int i = 0; i < 100; i++) if (a.get(i, 0) < 0) counts[seed]++;
         }
         double mean = java.util.Arrays.stream(counts).average().orElseThrow();
