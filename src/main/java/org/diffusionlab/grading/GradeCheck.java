@@ -2,10 +2,10 @@ package org.diffusionlab.grading;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Comparator;
@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * "Validation both ways" of the graders, from the reports of a test run of both modules:
@@ -34,8 +38,10 @@ import java.util.regex.Pattern;
  *
  * <p>Usage (from the repository root, after {@code mvn test} built both reports):
  * <pre>
- *   java -cp src/target/classes org.diffusionlab.grading.GradeCheck [--labs DIR] [--solutions DIR] [--allow-cross-exercise]
+ *   mvn -q -pl src compile exec:java -Dexec.mainClass=org.diffusionlab.grading.GradeCheck \
+ *       -Dexec.args="[--labs DIR] [--solutions DIR] [--allow-cross-exercise]"
  * </pre>
+ * (or {@code java -cp CLASSPATH}, CLASSPATH holding the core and picocli, as the solutions module does).
  * Defaults: {@code labs/target/grades} and {@code solutions/target/grades} (each holding results.json).
  * Exit codes: 0 all hold, 1 a check failed (reasons printed), 2 bad usage.
  */
@@ -244,37 +250,40 @@ public final class GradeCheck {
         System.exit(main(args, System.out));
     }
 
-    /** {@link #main} without exiting: returns the exit code. */
+    /** {@link #main} without exiting: returns the exit code; the report and usage errors go to {@code out}. */
     public static int main(String[] args, PrintStream out) {
-        Path labs = Paths.get("labs", "target", "grades");
-        Path solutions = Paths.get("solutions", "target", "grades");
-        boolean allowCross = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--allow-cross-exercise" -> allowCross = true;
-                case "--labs", "--solutions" -> {
-                    if (i + 1 == args.length) {
-                        out.println("GradeCheck: " + args[i] + " needs a directory");
-                        return 2;
-                    }
-                    Path p = Paths.get(args[++i]);
-                    if (args[i - 1].equals("--labs")) {
-                        labs = p;
-                    } else {
-                        solutions = p;
-                    }
-                }
-                default -> {
-                    out.println("GradeCheck: unknown argument '" + args[i] + "'. Usage: GradeCheck [--labs DIR "
-                            + "(default labs/target/grades)] [--solutions DIR (default solutions/target/grades)] "
-                            + "[--allow-cross-exercise]");
-                    return 2;
-                }
-            }
+        PrintWriter w = new PrintWriter(out, true);
+        return new CommandLine(new Cli(out)).setOut(w).setErr(w).execute(args);
+    }
+
+    @Command(name = "GradeCheck", mixinStandardHelpOptions = true,
+            description = "Check from both modules' reports that the solutions get full marks and the untouched stubs zero.")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--labs", paramLabel = "DIR", defaultValue = "labs/target/grades",
+                description = "The labs module's report folder (default: ${DEFAULT-VALUE}).")
+        Path labs;
+
+        @Option(names = "--solutions", paramLabel = "DIR", defaultValue = "solutions/target/grades",
+                description = "The solutions module's report folder (default: ${DEFAULT-VALUE}).")
+        Path solutions;
+
+        @Option(names = "--allow-cross-exercise",
+                description = "Report a labs test that fails on another exercise's stub as a warning, not a failure.")
+        boolean allowCross;
+
+        private final PrintStream out;
+
+        Cli(PrintStream out) {
+            this.out = out;
         }
-        Result r = check(labs, solutions, allowCross);
-        out.print(r.summary());
-        out.flush();
-        return r.ok() ? 0 : 1;
+
+        @Override
+        public Integer call() {
+            Result r = check(labs, solutions, allowCross);
+            out.print(r.summary());
+            out.flush();
+            return r.ok() ? 0 : 1;
+        }
     }
 }

@@ -3,13 +3,13 @@ package org.diffusionlab.grading;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,6 +38,9 @@ import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * "A bug costs only its exercise", checked: for every exercise E of every lab (a {@code TODO E} in the
@@ -344,36 +348,48 @@ public final class IsolationCheck {
     }
 
     /** Command line entry point; see the class comment. */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         System.exit(main(args, System.out));
     }
 
-    /** {@link #main} without exiting: returns the exit code. */
-    public static int main(String[] args, PrintStream out) throws Exception {
-        Path solutions = Paths.get("solutions", "src", "main");
-        Path graders = Paths.get("solutions", "target", "test-classes");
+    /** {@link #main} without exiting: returns the exit code; the report and usage errors go to {@code out}. */
+    public static int main(String[] args, PrintStream out) {
+        PrintWriter w = new PrintWriter(out, true);
+        return new CommandLine(new Cli(out)).setOut(w).setErr(w).execute(args);
+    }
+
+    @Command(name = "IsolationCheck", mixinStandardHelpOptions = true,
+            description = "Check that every exercise, solved alone, earns exactly its own points.")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--solutions", paramLabel = "DIR", defaultValue = "solutions/src/main",
+                description = "The solutions tree (default: ${DEFAULT-VALUE}).")
+        Path solutions;
+
+        @Option(names = "--graders", paramLabel = "DIR", defaultValue = "solutions/target/test-classes",
+                description = "The compiled graders (default: ${DEFAULT-VALUE}).")
+        Path graders;
+
+        @Option(names = "--lab", paramLabel = "NAME", description = "Check only this lab (repeatable; default: every lab).")
         Set<String> labs = new TreeSet<>();
-        for (int i = 0; i < args.length; i++) {
-            if (i + 1 == args.length || !List.of("--solutions", "--graders", "--lab").contains(args[i])) {
-                out.println("IsolationCheck: bad argument '" + args[i] + "'. Usage: IsolationCheck [--solutions DIR "
-                        + "(default solutions/src/main)] [--graders DIR (default solutions/target/test-classes)] [--lab NAME]...");
-                return 2;
-            }
-            String value = args[++i];
-            switch (args[i - 1]) {
-                case "--solutions" -> solutions = Paths.get(value);
-                case "--graders" -> graders = Paths.get(value);
-                default -> labs.add(value);
-            }
+
+        private final PrintStream out;
+
+        Cli(PrintStream out) {
+            this.out = out;
         }
-        Path work = Files.createTempDirectory("isolation-check");
-        try {
-            Result r = check(solutions, graders, labs, work);
-            out.print(r.summary());
-            out.flush();
-            return r.ok() ? 0 : 1;
-        } finally {
-            delete(work);
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("isolation-check");
+            try {
+                Result r = check(solutions, graders, labs, work);
+                out.print(r.summary());
+                out.flush();
+                return r.ok() ? 0 : 1;
+            } finally {
+                delete(work);
+            }
         }
     }
 

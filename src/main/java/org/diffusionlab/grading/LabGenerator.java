@@ -2,21 +2,28 @@ package org.diffusionlab.grading;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Generates the student edition from the solutions: every file under {@code solutions/src/main} is
@@ -31,8 +38,10 @@ import java.util.stream.Stream;
  *
  * <p>Usage (from the repository root):
  * <pre>
- *   java -cp src/target/classes org.diffusionlab.grading.LabGenerator [--check] [--solutions DIR] [--labs DIR]
+ *   mvn -q -pl src compile exec:java -Dexec.mainClass=org.diffusionlab.grading.LabGenerator \
+ *       -Dexec.args="[--check] [--solutions DIR] [--labs DIR]"
  * </pre>
+ * (or {@code java -cp CLASSPATH}, CLASSPATH holding the core and picocli, as the solutions module does).
  * Defaults: {@code --solutions solutions/src/main}, {@code --labs labs/src/main}. Without
  * {@code --check} it writes the labs files that changed and deletes labs files that have no solution
  * counterpart (the labs tree is generated). With {@code --check} it changes nothing and exits 1 when
@@ -47,6 +56,9 @@ public final class LabGenerator {
     static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION(?:\\s+(.*?))?\\s*$");
     static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\s*$");
     private static final Pattern ANY_MARKER = Pattern.compile("(BEGIN|END) SOLUTION");
+
+    /** How to regenerate labs/ from the repository root (printed when {@code --check} fails). */
+    static final String REGENERATE = "mvn -q -pl src compile exec:java -Dexec.mainClass=" + LabGenerator.class.getName();
 
     private LabGenerator() {}
 
@@ -250,54 +262,61 @@ public final class LabGenerator {
     }
 
     /** Command line entry point; see the class comment. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         System.exit(main(args, System.out, System.err));
     }
 
     /** {@link #main} without exiting: returns the exit code. */
-    public static int main(String[] args, PrintStream out, PrintStream err) throws IOException {
-        boolean check = false;
-        Path solutions = Paths.get("solutions", "src", "main");
-        Path labs = Paths.get("labs", "src", "main");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--check" -> check = true;
-                case "--solutions", "--labs" -> {
-                    if (i + 1 == args.length) {
-                        err.println("LabGenerator: " + args[i] + " needs a directory");
-                        return 2;
-                    }
-                    Path p = Paths.get(args[++i]);
-                    if (args[i - 1].equals("--solutions")) {
-                        solutions = p;
-                    } else {
-                        labs = p;
-                    }
-                }
-                default -> {
-                    err.println("LabGenerator: unknown argument '" + args[i] + "'. Usage: LabGenerator [--check] "
-                            + "[--solutions DIR (default solutions/src/main)] [--labs DIR (default labs/src/main)]");
-                    return 2;
-                }
+    public static int main(String[] args, PrintStream out, PrintStream err) {
+        return new CommandLine(new Cli(out, err)).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Command(name = "LabGenerator", mixinStandardHelpOptions = true,
+            description = "Generate the student edition (labs) from the solutions, or check that it is in sync.")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--check", description = "Change nothing; exit 1 when labs is out of sync or solution text leaked.")
+        boolean check;
+
+        @Option(names = "--solutions", paramLabel = "DIR", defaultValue = "solutions/src/main",
+                description = "The solutions tree (default: ${DEFAULT-VALUE}).")
+        Path solutions;
+
+        @Option(names = "--labs", paramLabel = "DIR", defaultValue = "labs/src/main",
+                description = "The labs tree to write or check (default: ${DEFAULT-VALUE}).")
+        Path labs;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Cli(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(solutions)) {
+                throw new ParameterException(spec.commandLine(), "--solutions " + solutions + " is invalid: no directory "
+                        + solutions.toAbsolutePath() + " (run from the repository root or pass --solutions)");
             }
-        }
-        if (!Files.isDirectory(solutions)) {
-            err.println("LabGenerator: no solutions directory " + solutions.toAbsolutePath()
-                    + " (run from the repository root or pass --solutions)");
-            return 2;
-        }
-        Outcome o = run(solutions, labs, check);
-        o.actions().forEach(a -> out.println("LabGenerator: " + a));
-        if (!o.problems().isEmpty()) {
-            err.println("LabGenerator" + (check ? " --check" : "") + ": " + o.problems().size() + " problem(s):");
-            o.problems().forEach(p -> err.println("  " + p));
-            if (check) {
-                err.println("Regenerate with: java -cp src/target/classes org.diffusionlab.grading.LabGenerator");
+            Outcome o = run(solutions, labs, check);
+            o.actions().forEach(a -> out.println("LabGenerator: " + a));
+            if (!o.problems().isEmpty()) {
+                err.println("LabGenerator" + (check ? " --check" : "") + ": " + o.problems().size() + " problem(s):");
+                o.problems().forEach(p -> err.println("  " + p));
+                if (check) {
+                    err.println("Regenerate with: " + REGENERATE);
+                }
+                return 1;
             }
-            return 1;
+            out.println(check ? "LabGenerator --check: " + labs + " is in sync with " + solutions
+                    : "LabGenerator: " + labs + " generated from " + solutions + " (" + o.actions().size() + " change(s))");
+            return 0;
         }
-        out.println(check ? "LabGenerator --check: " + labs + " is in sync with " + solutions
-                : "LabGenerator: " + labs + " generated from " + solutions + " (" + o.actions().size() + " change(s))");
-        return 0;
     }
 }

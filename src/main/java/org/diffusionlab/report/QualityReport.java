@@ -1,9 +1,12 @@
 package org.diffusionlab.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.metrics.DistributionMetrics;
@@ -11,6 +14,12 @@ import org.diffusionlab.metrics.HeldOutPairs;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.train.TrainingMonitor;
 import org.ejml.simple.SimpleMatrix;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The quality report: trains a {@link Recipe} on each toy dataset and compares 2000 generated
@@ -52,7 +61,7 @@ import org.ejml.simple.SimpleMatrix;
  *   java -cp … org.diffusionlab.report.QualityReport [--recipe default|notebook] [--steps N]
  *        [--datasets spiral,moons,…] [--seed S]
  * </pre>
- * Exits with status 2 when a dataset misses the goal.
+ * Exits with status 2 when a dataset misses the goal, and (with the usage) on an unknown option or a bad value.
  */
 public final class QualityReport {
 
@@ -118,27 +127,62 @@ public final class QualityReport {
                 (trainedAt - start) / 1e9, (sampledAt - trainedAt) / 1e9);
     }
 
+    /** Command line entry point; see the class comment. */
     public static void main(String[] args) {
-        Recipe recipe = Recipe.DEFAULT;
-        Integer steps = null;
-        List<Dataset> datasets = List.of(Dataset.values());
-        long seed = DEFAULT_SEED;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--recipe" -> recipe = Recipe.byName(value);
-                case "--steps" -> steps = Integer.parseInt(value);
-                case "--datasets" -> {
-                    List<Dataset> chosen = new ArrayList<>();
-                    for (String name : value.split(",")) chosen.add(Dataset.byName(name));
-                    datasets = chosen;
-                }
-                case "--seed" -> seed = Long.parseLong(value);
-                default -> throw new IllegalArgumentException("argument \"" + args[i]
-                        + "\" is invalid: expected --recipe, --steps, --datasets or --seed");
+        System.exit(new CommandLine(new Cli()).execute(args));
+    }
+
+    @Command(name = "QualityReport", mixinStandardHelpOptions = true,
+            description = "Train a recipe on each toy dataset and compare its samples with real data (sliced W1 / floor).")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "default",
+                description = "The recipe to train, one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                completionCandidates = RecipeNames.class)
+        String recipeName;
+
+        @Option(names = "--steps", paramLabel = "N", description = "Training steps, >= 1 (default: the recipe's).")
+        Integer steps;
+
+        @Option(names = "--datasets", paramLabel = "NAME", split = ",",
+                description = "Comma-separated datasets, each one of ${COMPLETION-CANDIDATES} (default: all).",
+                completionCandidates = DatasetNames.class)
+        List<String> datasetNames;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DEFAULT_SEED,
+                description = "Seed of every dataset's random stream (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Recipe recipe;
+            try {
+                recipe = Recipe.byName(recipeName);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--recipe " + recipeName + " is invalid: must be one of "
+                        + Recipe.validNames());
             }
-            i++;
+            if (steps != null && steps < 1) {
+                throw new ParameterException(spec.commandLine(), "--steps " + steps + " is invalid: must be >= 1");
+            }
+            List<Dataset> datasets = new ArrayList<>();
+            for (String name : datasetNames == null ? List.<String>of() : datasetNames) {
+                try {
+                    datasets.add(Dataset.byName(name));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--datasets " + name + " is invalid: must be one of "
+                            + Dataset.validNames());
+                }
+            }
+            return report(recipe, steps, datasets.isEmpty() ? List.of(Dataset.values()) : datasets, seed) ? 0 : 2;
         }
+    }
+
+    /** Prints the report; returns whether every dataset meets the goal. */
+    private static boolean report(Recipe recipe, Integer steps, List<Dataset> datasets, long seed) {
         int n = steps == null ? recipe.defaultSteps() : steps;
         System.out.printf(Locale.ROOT, "Quality report: recipe %s, %d training steps on %d points, seed %d, "
                 + "%d generated vs %d real points, sliced W1 over %d directions%n",
@@ -160,6 +204,22 @@ public final class QualityReport {
         }
         System.out.printf(Locale.ROOT, "total %.1f s; goal ratio <= %.1f %s%n", total, GOAL,
                 allMet ? "met on every dataset" : "MISSED on at least one dataset");
-        if (!allMet) System.exit(2);
+        return allMet;
+    }
+
+    /** The recipe names, for the usage help. */
+    static final class RecipeNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Recipe.values()).map(Recipe::id).iterator();
+        }
+    }
+
+    /** The dataset names, for the usage help. */
+    static final class DatasetNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Dataset.values()).map(Dataset::id).iterator();
+        }
     }
 }

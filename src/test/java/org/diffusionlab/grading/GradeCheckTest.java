@@ -121,7 +121,8 @@ class GradeCheckTest {
         assertTrue(out.contains("solutions: cannot read "), out);
         assertTrue(out.contains("invalid JSON at offset"), out);
         assertFalse(out.contains("GradeCheck: OK"), out);
-        run(2, s -> s, s -> s, "--bogus");
+        String usage = run(2, s -> s, s -> s, "--bogus");
+        assertTrue(usage.contains("Unknown option: '--bogus'"), usage);
     }
 
     @Test

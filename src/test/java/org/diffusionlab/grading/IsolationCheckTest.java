@@ -3,8 +3,11 @@ package org.diffusionlab.grading;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,5 +84,16 @@ class IsolationCheckTest {
         assertTrue(toy.ok(), toy.summary());
         assertTrue(toy.summary().contains("toy         3 automatically graded exercises"), toy.summary());
         assertTrue(!toy.summary().contains("loops"), "--lab toy checks the toy lab only:\n" + toy.summary());
+    }
+
+    @Test
+    @DisplayName("an unknown option exits 2 with a message naming it, before any lab is compiled")
+    void unknownOption() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = IsolationCheck.main(new String[] {"--graders", tmp.toString(), "--labz", "toy"},
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, printed);
+        assertTrue(printed.contains("Unknown option") && printed.contains("'--labz'"), printed);
     }
 }

@@ -199,9 +199,14 @@ class LabGeneratorTest {
     }
 
     @Test
-    @DisplayName("bad usage exits 2")
+    @DisplayName("bad usage exits 2 with a message naming the option")
     void usage(@TempDir Path root) throws IOException {
-        assertEquals(2, main(root, new StringBuilder(), "--frobnicate"));
-        assertEquals(2, main(root, new StringBuilder()), "no solutions directory");
+        StringBuilder unknown = new StringBuilder();
+        assertEquals(2, main(root, unknown, "--frobnicate"));
+        assertTrue(unknown.toString().contains("Unknown option: '--frobnicate'"), unknown.toString());
+        StringBuilder missing = new StringBuilder();
+        assertEquals(2, main(root, missing), "no solutions directory");
+        assertTrue(missing.toString().contains("--solutions " + root.resolve("solutions/src/main") + " is invalid: no directory"),
+                missing.toString());
     }
 }

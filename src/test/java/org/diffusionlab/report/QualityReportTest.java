@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.metrics.Wasserstein.Floor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class QualityReportTest {
 
@@ -35,5 +38,23 @@ class QualityReportTest {
         assertTrue(new QualityReport.Row(Dataset.SPIRAL, noisyHigh, noisyHigh, good, 1, 1).meetsGoal());
         assertFalse(new QualityReport.Row(Dataset.SPIRAL, good, good, bad, 1, 1).meetsGoal());
         assertTrue(new QualityReport.Row(Dataset.SPIRAL, bad, bad, new Floor(QualityReport.GOAL, 1.0), 1, 1).meetsGoal());
+    }
+
+    @Test
+    @DisplayName("a bad option value exits 2 naming the option, the value and the valid choices, before any training")
+    void badValuesExit2() {
+        assertUsageError("--recipe fancy is invalid: must be one of " + Recipe.validNames(), "--recipe", "fancy");
+        assertUsageError("--datasets donut is invalid: must be one of " + Dataset.validNames(), "--datasets", "moons,donut");
+        assertUsageError("--steps 0 is invalid: must be >= 1", "--steps", "0");
+        assertUsageError("Invalid value for option '--seed': 'x' is not a long", "--seed", "x");
+        assertUsageError("Unknown options: '--step', '10'", "--step", "10");
+    }
+
+    private static void assertUsageError(String expected, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new QualityReport.Cli());
+        cmd.setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true));
+        assertEquals(2, cmd.execute(args), err.toString());
+        assertTrue(err.toString().contains(expected), err.toString());
     }
 }
