@@ -4,6 +4,7 @@
 # --rounds R (default 3), --threads K (default 2), --python CMD (default python3).
 #   bench/run.sh                      # the full recipe, 3 interleaved rounds
 #   bench/run.sh --steps 500 --rounds 2
+#   bench/run.sh --help               # TrainBench's options (after the build; runs nothing)
 #   bench/run.sh jmh [JMH options]    # the kernel microbenchmarks instead
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,8 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Side-by-side benchmark of the lab's training recipe: the Java fast trainer against the NumPy
@@ -24,28 +31,49 @@ import java.util.regex.Pattern;
  * <pre>
  * usage: TrainBench [--steps 8000] [--rounds 3] [--threads 2] [--numpy-threads 2,1] [--python python3] [--bench-dir bench]
  * </pre>
+ * Exit status 2 on an unknown option or a bad value.
  */
-public final class TrainBench {
+@Command(name = "TrainBench", mixinStandardHelpOptions = true,
+        description = "Time the lab's training recipe: the Java fast trainer against NumPy (and PyTorch), interleaved rounds.")
+public final class TrainBench implements Callable<Integer> {
 
     private record Run(String name, List<String> command, Map<String, String> env, Map<String, String> unset) {}
 
-    public static void main(String[] args) throws Exception {
-        int steps = 8000, rounds = 3, threads = 2;
-        String python = "python3";
-        String numpyThreads = "2,1";
-        Path benchDir = Path.of("bench");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--python" -> python = args[++i];
-                case "--numpy-threads" -> numpyThreads = args[++i];
-                case "--bench-dir" -> benchDir = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --steps N --rounds R --threads K --numpy-threads 2,1 --python CMD --bench-dir DIR)");
-            }
-        }
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "8000", description = "Training steps per run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "3", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--threads", paramLabel = "K", defaultValue = "2",
+            description = "Threads of the Java and PyTorch runs (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--numpy-threads", paramLabel = "K,K", defaultValue = "2,1",
+            description = "OpenBLAS thread counts, one NumPy run each (default: ${DEFAULT-VALUE}).")
+    String numpyThreads;
+
+    @Option(names = "--python", paramLabel = "CMD", defaultValue = "python3",
+            description = "Python with NumPy (and PyTorch if importable) (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--bench-dir", paramLabel = "DIR", defaultValue = "bench",
+            description = "Folder holding numpy_reference.py (default: ${DEFAULT-VALUE}).")
+    Path benchDir;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        // run.sh passes --bench-dir before the user's options: a second one wins, as before
+        System.exit(new CommandLine(new TrainBench()).setOverwrittenOptionsAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        require(steps >= 1, "--steps", steps);
+        require(rounds >= 1, "--rounds", rounds);
+        require(threads >= 1, "--threads", threads);
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
         Path script = benchDir.resolve("numpy_reference.py");
@@ -88,6 +116,13 @@ public final class TrainBench {
         }
         System.out.println("load average after: " + loadAverage());
         printTable(results, rounds, steps);
+        return 0;
+    }
+
+    private void require(boolean ok, String option, int value) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + " " + value + " is invalid: must be >= 1");
+        }
     }
 
     private static void printTable(Map<String, List<Map<String, String>>> results, int rounds, int steps) {

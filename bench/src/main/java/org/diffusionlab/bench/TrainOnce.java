@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.diffusionlab.data.Datasets;
 import org.diffusionlab.model.Mlp;
 import org.diffusionlab.schedule.NoiseSchedule;
@@ -16,29 +17,53 @@ import org.diffusionlab.train.TrainingMonitor;
 import org.diffusionlab.train.fast.FastTrainer;
 import org.diffusionlab.train.fast.FloatKernels;
 import org.ejml.simple.SimpleMatrix;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * One training run of the lab's recipe in this JVM, timed; prints one JSON line like
  * {@code numpy_reference.py}. Usage: {@code TrainOnce [--steps N] [--threads K] [--trainer fast|reference]
- * [--seed S] [--progress EVERY]}.
+ * [--seed S] [--progress EVERY]}; exit status 2 on an unknown option or a bad value.
  */
-public final class TrainOnce {
+@Command(name = "TrainOnce", mixinStandardHelpOptions = true,
+        description = "One timed training run of the lab's recipe; prints one JSON line.")
+public final class TrainOnce implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        int steps = 8000, threads = FastTrainer.defaultThreads();
-        long seed = 42;
-        String trainer = "fast";
-        int progress = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--trainer" -> trainer = args[++i];
-                case "--progress" -> progress = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "8000", description = "Training steps, >= 1 (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--threads", paramLabel = "K",
+            description = "Threads of the fast trainer, >= 1 (default: FastTrainer.defaultThreads(), here ${DEFAULT-VALUE}).")
+    int threads = FastTrainer.defaultThreads();
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of data, init and training (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--trainer", paramLabel = "KIND", defaultValue = "fast",
+            description = "fast (FastTrainer) or reference (the EJML Trainer) (default: ${DEFAULT-VALUE}).")
+    String trainer;
+
+    @Option(names = "--progress", paramLabel = "EVERY", defaultValue = "0",
+            description = "Print ms/step to stderr every EVERY steps; 0 = never (default: ${DEFAULT-VALUE}).")
+    int progress;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainOnce()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        require(steps >= 1, "--steps", steps, "must be >= 1");
+        require(threads >= 1, "--threads", threads, "must be >= 1");
+        require(progress >= 0, "--progress", progress, "must be >= 0");
+        require(trainer.equals("fast") || trainer.equals("reference"), "--trainer", trainer, "must be fast or reference");
         SplittableRandom rng = new SplittableRandom(seed);
         SimpleMatrix data = Datasets.makeSpiral(1500, 0.02, rng);
         NoiseSchedule schedule = NoiseSchedule.linearBetaSchedule(100, 1e-4, 5e-3);
@@ -77,6 +102,13 @@ public final class TrainOnce {
                         + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"row_kernel\": \"%s\", \"final_smoothed_loss\": %.6f}",
                 trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, processCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
                 trainer.equals("fast") ? (FloatKernels.vectorized() ? "vector" : "plain") : "ejml", losses[losses.length - 1]));
+        return 0;
+    }
+
+    private void require(boolean ok, String option, Object value, String rule) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + " " + value + " is invalid: " + rule);
+        }
     }
 
     /** VmHWM of /proc/self/status (Linux), or -1. */
