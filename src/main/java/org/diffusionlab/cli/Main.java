@@ -1,26 +1,30 @@
 package org.diffusionlab.cli;
 
+import static org.diffusionlab.cli.RecipeText.describe;
+import static org.diffusionlab.cli.RecipeText.network;
+import static org.diffusionlab.cli.RecipeText.plain;
+
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.Locale;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
-import java.util.function.ToDoubleBiFunction;
 import java.util.random.RandomGenerator;
+import org.diffusionlab.cli.Choices.ModelChoice;
+import org.diffusionlab.cli.Choices.SamplerKind;
+import org.diffusionlab.cli.Choices.ScheduleKind;
+import org.diffusionlab.cli.MetricTable.Floored;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
 import org.diffusionlab.forward.ForwardProcess;
@@ -30,9 +34,6 @@ import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.model.Mlp;
-import org.diffusionlab.model.ScalarTimeEmbedding;
-import org.diffusionlab.model.SinusoidalTimeEmbedding;
-import org.diffusionlab.model.TimeEmbedding;
 import org.diffusionlab.plot.Figures;
 import org.diffusionlab.plot.Gif;
 import org.diffusionlab.plot.ScatterFrames;
@@ -44,7 +45,6 @@ import org.diffusionlab.sample.Trajectory;
 import org.diffusionlab.sample.Variance;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.Checkpoint;
-import org.diffusionlab.train.LearningRateSchedule;
 import org.diffusionlab.train.MiniBatchConfig;
 import org.diffusionlab.train.OptimizerChoice;
 import org.diffusionlab.train.TrainConfig;
@@ -63,25 +63,14 @@ import picocli.CommandLine.Spec;
 /**
  * The whole lab in one command: data → schedule → training → sampling → metrics → figures, with
  * the minimal lab's defaults (notebook 000: spiral, linear schedule, DDPM sampler). Prints the time
- * of every phase and each metric (sliced W1, W1 per axis, histogram overlap per axis, energy
- * distance) between the samples and held-out real points, beside its real-vs-real floor at the
- * same sample size (see {@link #heldOut}).
+ * of every phase and each metric beside its real-vs-real floor ({@link MetricTable}).
  *
- * <p>{@code --recipe} ({@link Recipe}) sets the defaults of the data size, the schedule, the
- * sampler, the network and its training: {@code notebook} (the default) is notebook 000's
- * full-batch momentum SGD on the 3-layer MLP with the t/T input; {@code default} is the tuned
- * mini-batch recipe ({@link DeepMlp}, sinusoidal embedding, AdamW, clipping, EMA). Every flag
- * overrides its recipe value. With {@code --recipe notebook}, a mini-batch flag (see
- * {@link #MINI_BATCH_FLAGS}) switches training to the mini-batch trainer, starting from the
- * notebook's network and a full batch; the optimizer must then be named, because the mini-batch
- * trainer's SGD has momentum {@value OptimizerChoice#SGD_MOMENTUM}, not the notebook's.
- *
- * <p>The other flags pick the dataset, the schedule (linear with its β range, or cosine: then the
- * β flags are rejected rather than ignored), the sampler (ddpm, posterior, ddim with S steps and η,
- * optional x̂0 clipping), and extras: GIFs, three more figures, saving a checkpoint after training,
- * or loading one instead of training (then the training and schedule flags are rejected: the
- * checkpoint fixes them). Without flags the run and its six figures are those of the minimal lab.
- * A flag that does not apply to the chosen options is a usage error, not a silent no-op.
+ * <p>This class declares the flags and runs the phases in order; {@link Choices} checks the flags
+ * and resolves them against the recipe's defaults ({@link RecipeDefaults}), {@link RecipeText}
+ * writes the recipes and networks in words. Besides data, schedule, network, training and sampler,
+ * the flags ask for extras: GIFs, three more figures, saving a checkpoint after training, or
+ * loading one instead of training. Without flags the run and its six figures are those of the
+ * minimal lab.
  *
  * <p>Exit status: 0 on success; 1 if training diverges (a non-finite loss or non-finite samples)
  * or a figure or checkpoint cannot be written; 2 for an unknown flag, a bad value, a flag that does
@@ -233,6 +222,9 @@ public final class Main implements Callable<Integer> {
     private final PrintStream out;
     private final boolean interactive;
 
+    /** The flags checked and resolved, set first thing in {@link #call}. */
+    private Choices choices;
+
     private Main(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
@@ -251,7 +243,7 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean interactive = out == System.out && System.console() != null;
         CommandLine cmd = new CommandLine(new Main(out, interactive));
-        cmd.getCommandSpec().usageMessage().footer(recipeFooter());
+        cmd.getCommandSpec().usageMessage().footer(RecipeText.recipeFooter());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
@@ -276,30 +268,6 @@ public final class Main implements Callable<Integer> {
     record Trained(EpsilonModel model, double[] smoothedLoss) {}
 
     /**
-     * The network and its training, after the recipe's defaults and the flags.
-     *
-     * @param hiddenLayers L ≥ 1 (2 for the full-batch {@link Mlp})
-     * @param width w ≥ 1, every hidden layer's width
-     * @param embedding the time input (the {@link ScalarTimeEmbedding} t/T for the full-batch {@link Mlp})
-     * @param config a {@link TrainConfig} (full batch, the notebook's {@link Mlp}) or a
-     *     {@link MiniBatchConfig} (a {@link DeepMlp} trained by {@link Recipe#trainDeepMlp})
-     */
-    record ModelChoice(int hiddenLayers, int width, TimeEmbedding embedding, Record config) {
-
-        boolean fullBatch() {
-            return config instanceof TrainConfig;
-        }
-
-        int steps() {
-            return config instanceof TrainConfig c ? c.steps() : ((MiniBatchConfig) config).steps();
-        }
-
-        double lr() {
-            return config instanceof TrainConfig c ? c.lr() : ((MiniBatchConfig) config).lr();
-        }
-    }
-
-    /**
      * The one place the model is built and trained, timed as the "train" phase. Full batch: the
      * notebook's {@link Mlp} (weights from {@code initRng}) trained by the fast float trainer, which
      * makes the same random draws and the same updates as the readable reference {@code Trainer}
@@ -318,26 +286,10 @@ public final class Main implements Callable<Integer> {
         return new Trained(trained.model(), trained.smoothedLosses());
     }
 
-    /** The reverse-process sampler chosen with --sampler. */
-    enum SamplerKind {
-        /** {@link DdpmSampler}: DDPM eq. 11 with σ_t² = β_t, T steps. */
-        DDPM("ddpm"),
-        /** {@link AncestralSampler} with σ_t² = β̃_t, the posterior variance, T steps. */
-        POSTERIOR("posterior"),
-        /** {@link DdimSampler} with --ddim-steps S and --eta. */
-        DDIM("ddim");
-
-        final String id;
-
-        SamplerKind(String id) {
-            this.id = id;
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
-        Setup setup = validate();
-        NoiseSchedule schedule = setup.schedule();
+        choices = Choices.of(this);
+        NoiseSchedule schedule = choices.schedule;
         int T = schedule.T();
         try {
             Files.createDirectories(outDir);
@@ -352,20 +304,22 @@ public final class Main implements Callable<Integer> {
                 sampleRng = root.split(), heldOutRng = root.split(), shuffleRng = root.split(),
                 noiseRng = root.split(), figureRng = root.split(), gifRng = root.split();
 
-        String dataPart = dataset == Dataset.SPIRAL
-                ? String.format(Locale.ROOT, "%d points (jitter %s)", nPoints, plain(jitter))
-                : String.format(Locale.ROOT, "%d %s points", nPoints, dataset.id());
-        String schedulePart = scheduleKind == ScheduleKind.CHECKPOINT ? "schedule from the checkpoint"
-                : scheduleKind == ScheduleKind.COSINE ? "cosine schedule"
-                : scheduleKind == ScheduleKind.LINEAR ? "beta " + plain(linearStart) + " -> " + plain(linearEnd)
-                : "the " + recipe.id() + " recipe's schedule";
+        String dataPart = choices.dataset == Dataset.SPIRAL
+                ? String.format(Locale.ROOT, "%d points (jitter %s)", choices.nPoints, plain(jitter))
+                : String.format(Locale.ROOT, "%d %s points", choices.nPoints, choices.dataset.id());
+        String schedulePart = choices.scheduleKind == ScheduleKind.CHECKPOINT ? "schedule from the checkpoint"
+                : choices.scheduleKind == ScheduleKind.COSINE ? "cosine schedule"
+                : choices.scheduleKind == ScheduleKind.LINEAR
+                        ? "beta " + plain(choices.linearStart) + " -> " + plain(choices.linearEnd)
+                : "the " + choices.recipe.id() + " recipe's schedule";
         String trainPart;
-        if (setup.loaded() == null) {
-            trainPart = (recipe == Recipe.NOTEBOOK && choice.fullBatch() ? "" : "recipe " + recipe.id() + ", ")
-                    + describe(network(choice), choice.config(), "", nPoints);
+        if (choices.loaded == null) {
+            trainPart = (choices.recipe == Recipe.NOTEBOOK && choices.modelChoice.fullBatch() ? ""
+                    : "recipe " + choices.recipe.id() + ", ")
+                    + describe(network(choices.modelChoice), choices.modelChoice.config(), "", choices.nPoints);
         } else {
-            trainPart = "model from " + loadCheckpoint + " (" + describe(network(setup.loaded().model()),
-                    setup.loaded().config(), "trained ", 0) + ")";
+            trainPart = "model from " + loadCheckpoint + " (" + describe(network(choices.loaded.model()),
+                    choices.loaded.config(), "trained ", 0) + ")";
         }
         out.printf(Locale.ROOT, "diffusion-lab: %s, T = %d, %s, %s, %d samples, seed %d%n",
                 dataPart, T, schedulePart, trainPart, samples, seed);
@@ -376,33 +330,33 @@ public final class Main implements Callable<Integer> {
 
         long start = System.nanoTime();
         long t0 = start;
-        SimpleMatrix data = draw(nPoints, dataRng);
-        t0 = phase("data", t0, String.format(Locale.ROOT, "%d %s points", nPoints, dataset.id()));
+        SimpleMatrix data = draw(choices.nPoints, dataRng);
+        t0 = phase("data", t0, String.format(Locale.ROOT, "%d %s points", choices.nPoints, choices.dataset.id()));
 
         EpsilonModel model;
         double[] loss;
-        if (setup.loaded() == null) {
+        if (choices.loaded == null) {
             Trained trained;
-            try (TrainingProgress progress = TrainingProgress.start(choice.steps(), out, interactive)) {
-                trained = train(data, schedule, choice, initRng, trainRng, progress);
+            try (TrainingProgress progress = TrainingProgress.start(choices.modelChoice.steps(), out, interactive)) {
+                trained = train(data, schedule, choices.modelChoice, initRng, trainRng, progress);
             }
             model = trained.model();
             loss = trained.smoothedLoss();
             t0 = phase("train", t0, String.format(Locale.ROOT, "%d steps, smoothed loss %.4g -> %.4g",
-                    choice.steps(), loss[0], loss[loss.length - 1]));
+                    choices.modelChoice.steps(), loss[0], loss[loss.length - 1]));
             // Noise moves the smoothed loss a little either way; a diverging run grows by orders of magnitude.
             if (loss[loss.length - 1] > 2 * loss[0]) {
                 out.printf(Locale.ROOT, "WARNING: the loss more than doubled; training is probably diverging (try a smaller --lr "
-                        + "than %s).%n", plain(choice.lr()));
+                        + "than %s).%n", plain(choices.modelChoice.lr()));
             }
             if (saveCheckpoint != null) {
                 Path parent = saveCheckpoint.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
-                new Checkpoint(model, schedule, choice.config()).save(saveCheckpoint);
+                new Checkpoint(model, schedule, choices.modelChoice.config()).save(saveCheckpoint);
                 t0 = phase("save", t0, "checkpoint " + saveCheckpoint);
             }
         } else {
-            model = setup.loaded().model();
+            model = choices.loaded.model();
             loss = new double[0];
             t0 = phase("load", t0, "checkpoint " + loadCheckpoint + ", no training");
         }
@@ -410,34 +364,31 @@ public final class Main implements Callable<Integer> {
         Trajectory trajectory = sample(model, schedule, sampleRng);
         SimpleMatrix generated = trajectory.samples();
         t0 = phase("sample", t0, String.format(Locale.ROOT, "%d samples over %d reverse steps (%s)",
-                samples, trajectory.timesteps().size() - 1, sampler.id));
+                samples, trajectory.timesteps().size() - 1, choices.sampler.id));
         if (!allFinite(generated)) {
             // A loss can blow up to 1e100 and stay finite; the samples then overflow.
-            String why = setup.loaded() == null
+            String why = choices.loaded == null
                     ? String.format(Locale.ROOT, "training went wrong (final smoothed loss %.4g). Try a smaller learning "
-                            + "rate (--lr %s now).", loss[loss.length - 1], plain(choice.lr()))
+                            + "rate (--lr %s now).", loss[loss.length - 1], plain(choices.modelChoice.lr()))
                     : "the loaded model or the sampler settings are broken.";
             spec.commandLine().getErr().println("error: some samples are NaN or infinite: " + why);
             spec.commandLine().getErr().flush();
             return CommandLine.ExitCode.SOFTWARE;
         }
 
-        int far = farOutside(generated, data);
+        int far = MetricTable.farOutside(generated, data);
         if (far > 0) {
             // A few exploded samples dominate every distance (and squeeze the histograms into one bin).
             out.printf(Locale.ROOT, "WARNING: %d of %d samples lie more than %s times as far from 0 as any data point; "
                     + "the metrics below are dominated by them. A tiny alpha_bar_T (cosine) amplifies the model's error "
-                    + "at t = T: try --sampler posterior --clip-x0 -3,3, or more --steps.%n", far, samples, plain(FAR));
+                    + "at t = T: try --sampler posterior --clip-x0 -3,3, or more --steps.%n", far, samples,
+                    plain(MetricTable.FAR));
         }
-        HeldOutPairs real = heldOut(dataset, jitter, samples, heldOutRng, shuffleRng);
-        Floored sw = Floored.of("sliced W1", Wasserstein::sliced, generated, real);
-        Floored w1 = Floored.perAxis("W1", Wasserstein::perAxis, generated, real);
-        Floored overlap = Floored.perAxis("overlap", DistributionMetrics::histogramOverlapPerAxis, generated, real);
-        Floored energy = Floored.of("energy distance", DistributionMetrics::energyDistance, generated, real);
+        HeldOutPairs real = MetricTable.heldOut(choices.dataset, jitter, samples, heldOutRng, shuffleRng);
+        MetricTable metrics = MetricTable.of(generated, real);
+        Floored sw = metrics.slicedW1(), w1 = metrics.w1(), overlap = metrics.overlap();
         double noise = Wasserstein.sliced(ForwardProcess.gaussian(samples, 2, noiseRng), real.a(0));
-        List<String> metricLines = new ArrayList<>();
-        metricLines.add("metric (generated vs data)   value     floor     ratio");
-        for (Floored m : List.of(sw, w1, overlap, energy)) metricLines.addAll(m.lines());
+        List<String> metricLines = metrics.lines();
         t0 = phase("metrics", t0, "sliced W1 (" + Wasserstein.DEFAULT_DIRECTIONS + " directions), W1 per axis, histogram "
                 + "overlap (" + DistributionMetrics.DEFAULT_BINS + " bins), energy distance");
 
@@ -453,13 +404,13 @@ public final class Main implements Callable<Integer> {
         if (loss.length > 0) figures.add(Figures.lossCurve(loss, outDir.resolve("4-loss.png")));
         figures.add(Figures.reverseSnapshots(snapshots(trajectory, T), data, outDir.resolve("5-reverse.png")));
         figures.add(Figures.realVsGenerated(data, generated, caption, outDir.resolve("6-real-vs-generated.png")));
-        boolean cosine = scheduleKind == ScheduleKind.COSINE;
+        boolean cosine = choices.scheduleKind == ScheduleKind.COSINE;
         if ((cosine || allFigures) && T >= 2) {
             Map<String, NoiseSchedule> compared = new LinkedHashMap<>();
-            if (setup.loaded() != null) compared.put("checkpoint", schedule);
-            if (scheduleKind == ScheduleKind.RECIPE) compared.put(recipe.id() + " recipe", schedule);
-            compared.put("linear " + plain(linearStart) + " -> " + plain(linearEnd),
-                    NoiseSchedule.linearBetaSchedule(T, linearStart, linearEnd));
+            if (choices.loaded != null) compared.put("checkpoint", schedule);
+            if (choices.scheduleKind == ScheduleKind.RECIPE) compared.put(choices.recipe.id() + " recipe", schedule);
+            compared.put("linear " + plain(choices.linearStart) + " -> " + plain(choices.linearEnd),
+                    NoiseSchedule.linearBetaSchedule(T, choices.linearStart, choices.linearEnd));
             compared.put("cosine (s = " + plain(NoiseSchedule.COSINE_DEFAULT_OFFSET) + ")", NoiseSchedule.cosineBetaSchedule(T));
             figures.add(Figures.scheduleComparison(compared, outDir.resolve("7-schedules.png")));
         }
@@ -471,10 +422,11 @@ public final class Main implements Callable<Integer> {
             }
             figures.add(Figures.marginals(data, generated, axisCaptions, DistributionMetrics.DEFAULT_BINS,
                     outDir.resolve("8-marginals.png")));
-            String title = String.format(Locale.ROOT, "%s, %s, T = %d, %s sampler, seed %d", dataset.id(),
-                    setup.loaded() != null ? "loaded model" : cosine ? "cosine schedule"
-                            : scheduleKind == ScheduleKind.LINEAR ? "linear schedule" : recipe.id() + " recipe's schedule",
-                    T, sampler.id, seed);
+            String title = String.format(Locale.ROOT, "%s, %s, T = %d, %s sampler, seed %d", choices.dataset.id(),
+                    choices.loaded != null ? "loaded model" : cosine ? "cosine schedule"
+                            : choices.scheduleKind == ScheduleKind.LINEAR ? "linear schedule"
+                            : choices.recipe.id() + " recipe's schedule",
+                    T, choices.sampler.id, seed);
             List<String> text = new ArrayList<>(List.of("sampler: " + samplerDescription(T), ""));
             text.addAll(metricLines);
             figures.add(Figures.summary(data, schedule, loss, generated, title, text, outDir.resolve("9-summary.png")));
@@ -506,80 +458,9 @@ public final class Main implements Callable<Integer> {
     static final int GIF_PIXELS = 360;
     static final int GIF_DELAY_MILLIS = 80;
 
-    /** Pairs (A_k, B_k) of held-out real samples that every metric and its floor are averaged over. */
-    static final int HELD_OUT_PAIRS = 5;
-
-    /** The held-out pool holds this many times --samples points (twice the rows the pairs use), so its random rows are close to independent draws. */
-    static final int HELD_OUT_POOL_FACTOR = 4 * HELD_OUT_PAIRS;
-
-    /**
-     * The real points every metric compares with: {@value #HELD_OUT_PAIRS} pairs (A_k, B_k) of
-     * held-out real samples of {@code samples} rows each, which the model never saw
-     * ({@link HeldOutPairs}: why held out, why shuffled, why several pairs). A pool of
-     * {@value #HELD_OUT_POOL_FACTOR}·{@code samples} fresh points of the dataset is drawn from
-     * {@code poolRng} (in the run: a stream split from the same seeded root as the training data's),
-     * its rows are shuffled with {@code shuffleRng}, and the pairs are taken from position 0.
-     *
-     * @param dataset the dataset ({@code jitter} applies to the spiral only)
-     * @param samples rows n of each real sample, ≥ 1
-     */
-    static HeldOutPairs heldOut(Dataset dataset, double jitter, int samples, RandomGenerator poolRng,
-                                RandomGenerator shuffleRng) {
-        SimpleMatrix pool = draw(dataset, jitter, HELD_OUT_POOL_FACTOR * samples, poolRng);
-        int[] order = HeldOutPairs.shuffledOrder(pool.getNumRows(), shuffleRng);
-        return HeldOutPairs.fromPool(pool, order, 0, HELD_OUT_PAIRS, samples);
-    }
-
-    /**
-     * A metric between the generated samples and the held-out pairs beside its real-vs-real floor
-     * ({@link HeldOutPairs#value}, {@link HeldOutPairs#floor}): one entry for a joint metric, one
-     * per axis for a per-axis one. {@code higherIsBetter} marks the overlap, whose floor is a ceiling.
-     */
-    record Floored(String name, boolean perAxis, boolean higherIsBetter, double[] value, double[] floor) {
-
-        static Floored of(String name, ToDoubleBiFunction<SimpleMatrix, SimpleMatrix> metric,
-                          SimpleMatrix generated, HeldOutPairs real) {
-            return of(name, (a, b) -> new double[] {metric.applyAsDouble(a, b)}, generated, real, false);
-        }
-
-        static Floored perAxis(String name, BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric,
-                               SimpleMatrix generated, HeldOutPairs real) {
-            return of(name, metric, generated, real, true);
-        }
-
-        private static Floored of(String name, BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric,
-                                  SimpleMatrix generated, HeldOutPairs real, boolean perAxis) {
-            return new Floored(name, perAxis, name.equals("overlap"), real.value(metric, generated), real.floor(metric));
-        }
-
-        /** One printed line per entry: name, value, floor and value/floor. */
-        List<String> lines() {
-            List<String> lines = new ArrayList<>();
-            for (int j = 0; j < value.length; j++) {
-                String label = perAxis ? name + " " + (char) ('x' + j) : name;
-                lines.add(String.format(Locale.ROOT, "  %-26s %-9.4g %-9.4g %.3g%s", label, value[j], floor[j],
-                        value[j] / floor[j], higherIsBetter ? "  (higher is better; floor = real vs real)" : ""));
-            }
-            return lines;
-        }
-    }
-
-    /** How far outside the data a sample must lie, in multiples of the data's largest |coordinate|, to be counted by {@link #farOutside}. */
-    static final double FAR = 3;
-
-    /** Samples with a coordinate beyond {@link #FAR} times the data's largest |coordinate|. */
-    private static int farOutside(SimpleMatrix generated, SimpleMatrix data) {
-        double limit = FAR * data.elementMaxAbs();
-        int far = 0;
-        for (int i = 0; i < generated.getNumRows(); i++) {
-            if (Math.abs(generated.get(i, 0)) > limit || Math.abs(generated.get(i, 1)) > limit) far++;
-        }
-        return far;
-    }
-
     /** x_0 of the chosen dataset: the spiral with --jitter, any other with its default parameters. */
     private SimpleMatrix draw(int n, RandomGenerator rng) {
-        return draw(dataset, jitter, n, rng);
+        return draw(choices.dataset, jitter, n, rng);
     }
 
     /** n points of {@code dataset}: the spiral with {@code jitter}, any other with its default parameters. */
@@ -588,8 +469,9 @@ public final class Main implements Callable<Integer> {
     }
 
     private String samplerDescription(int T) {
+        double[] clip = choices.clip;
         String clipNote = clip == null ? "" : ", x0_hat clipped to [" + plain(clip[0]) + ", " + plain(clip[1]) + "]";
-        return switch (sampler) {
+        return switch (choices.sampler) {
             case DDPM -> "ddpm, sigma_t^2 = beta_t, " + T + " steps";
             case POSTERIOR -> "posterior, sigma_t^2 = beta_tilde_t, " + T + " steps" + clipNote;
             case DDIM -> "ddim, " + ddimSteps(T) + " of " + T + " steps, eta " + plain(eta == null ? 0 : eta) + clipNote;
@@ -602,7 +484,8 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the chosen sampler ({@link #sample(SamplerKind, int, double, double[], EpsilonModel, int, NoiseSchedule, RandomGenerator)}). */
     private Trajectory sample(EpsilonModel model, NoiseSchedule schedule, RandomGenerator rng) {
-        return sample(sampler, ddimSteps(schedule.T()), eta == null ? 0 : eta, clip, model, samples, schedule, rng);
+        return sample(choices.sampler, ddimSteps(schedule.T()), eta == null ? 0 : eta, choices.clip, model, samples,
+                schedule, rng);
     }
 
     /**
@@ -687,411 +570,5 @@ public final class Main implements Callable<Integer> {
             }
         }
         return true;
-    }
-
-    /** 0.0001 rather than 1.0E-4: the way the flags are usually typed. */
-    private static String plain(double value) {
-        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    /** Where the schedule came from: a linear β range, the cosine schedule, a recipe's schedule of another shape, or a checkpoint. */
-    enum ScheduleKind { LINEAR, COSINE, RECIPE, CHECKPOINT }
-
-    /** The β range of the linear schedule when neither the flags nor the recipe give one (notebook 000's). */
-    static final double LINEAR_BETA_START = 1e-4, LINEAR_BETA_END = 5e-3;
-
-    /** The notebook recipe's network width ({@link Recipe#NOTEBOOK}: 3 → 128 → 128 → 2). */
-    static final int NOTEBOOK_WIDTH = 128;
-
-    /**
-     * The flags that choose the mini-batch trainer's options; with {@code --recipe notebook} any of
-     * them switches training from full-batch momentum SGD to the mini-batch trainer.
-     */
-    static final List<String> MINI_BATCH_FLAGS = List.of("--hidden-layers", "--embedding", "--optimizer", "--batch-size",
-            "--lr-schedule", "--weight-decay", "--clip-norm", "--ema");
-
-    /**
-     * What a recipe sets when its flags are not given.
-     *
-     * @param points training points
-     * @param schedule its noise schedule (T and the β_t, t = 1..T)
-     * @param sampler its sampler
-     * @param model its network and training (a full-batch {@link TrainConfig} or a {@link MiniBatchConfig})
-     */
-    record RecipeDefaults(int points, NoiseSchedule schedule, SamplerKind sampler, ModelChoice model) {}
-
-    /** The defaults of {@code recipe}, read from {@link Recipe} (its constants and its schedule). */
-    static RecipeDefaults defaultsOf(Recipe recipe) {
-        return switch (recipe) {
-            case NOTEBOOK -> new RecipeDefaults(recipe.trainingPoints(), recipe.schedule(), SamplerKind.DDPM,
-                    new ModelChoice(2, NOTEBOOK_WIDTH, ScalarTimeEmbedding.INSTANCE,
-                            TrainConfig.notebook().withSteps(recipe.defaultSteps())));
-            case DEFAULT -> new RecipeDefaults(recipe.trainingPoints(), recipe.schedule(), SamplerKind.DDPM,
-                    new ModelChoice(Recipe.HIDDEN_LAYERS, Recipe.WIDTH, new SinusoidalTimeEmbedding(Recipe.EMBEDDING),
-                            Recipe.TRAINING.withSteps(recipe.defaultSteps())));
-        };
-    }
-
-    /** The recipe defaults as flags, for the end of --help. */
-    static String recipeFooter() {
-        List<String> lines = new ArrayList<>(List.of("", "Recipe defaults (each flag overrides its value):"));
-        for (Recipe r : Recipe.values()) {
-            RecipeDefaults d = defaultsOf(r);
-            NoiseSchedule s = d.schedule();
-            List<String> flags = new ArrayList<>(List.of("--points " + d.points(), "--sampler " + d.sampler().id));
-            if (r == Recipe.NOTEBOOK) {
-                flags.addAll(List.of("--schedule linear", "--timesteps " + s.T(), "--beta-start " + plain(LINEAR_BETA_START),
-                        "--beta-end " + plain(LINEAR_BETA_END)));
-            } else {
-                flags.add(isCosine(s) ? "--schedule cosine --timesteps " + s.T() : "its own schedule (T = " + s.T() + ")");
-            }
-            lines.addAll(wrap("  " + r.id() + ":", flags));
-            flags = new ArrayList<>();
-            ModelChoice m = d.model();
-            if (m.config() instanceof TrainConfig c) {
-                flags.addAll(List.of("--width " + m.width() + " (" + m.hiddenLayers() + " hidden layers, t/T)",
-                        "--steps " + c.steps(), "--lr " + plain(c.lr()), "--momentum " + plain(c.momentum())));
-            } else {
-                MiniBatchConfig c = (MiniBatchConfig) m.config();
-                flags.addAll(List.of("--hidden-layers " + m.hiddenLayers(), "--width " + m.width(),
-                        "--embedding " + embeddingFlag(m.embedding()), "--steps " + c.steps(),
-                        "--optimizer " + optimizerFlag(c.optimizer()), "--lr " + plain(c.lr()),
-                        "--lr-schedule " + c.lrSchedule().name().toLowerCase(Locale.ROOT)));
-                if (c.optimizer() == OptimizerChoice.ADAMW) flags.add("--weight-decay " + plain(c.weightDecay()));
-                flags.addAll(List.of("--batch-size " + c.batchSize(),
-                        "--clip-norm " + (c.clipNorm() == MiniBatchConfig.NO_CLIPPING ? "off" : plain(c.clipNorm())),
-                        "--ema " + (c.emaDecay() == MiniBatchConfig.NO_EMA ? "off" : plain(c.emaDecay()))));
-            }
-            lines.addAll(wrap(m.fullBatch() ? "    full batch:" : "    mini-batch:", flags));
-        }
-        lines.addAll(wrap("", Arrays.asList(("With --recipe notebook, a mini-batch flag (" + String.join(", ", MINI_BATCH_FLAGS)
-                + ") switches to the mini-batch trainer, starting from the notebook's network (2 x " + NOTEBOOK_WIDTH
-                + ", t/T), a full batch, a constant learning rate, no clipping and no EMA; then name --optimizer too "
-                + "(its sgd has momentum " + OptimizerChoice.SGD_MOMENTUM + ", not --momentum).").split(" "))));
-        return String.join(System.lineSeparator(), lines);
-    }
-
-    /** {@code head} and the words, filled into lines of at most 79 characters; continuation lines indented by 4. */
-    private static List<String> wrap(String head, List<String> words) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder(head);
-        for (String w : words) {
-            if (line.length() > 4 && line.length() + 1 + w.length() > 79) {
-                lines.add(line.toString());
-                line = new StringBuilder(head.isEmpty() ? "" : "   ");
-            }
-            if (line.length() > 0) line.append(' ');
-            line.append(w);
-        }
-        lines.add(line.toString());
-        return lines;
-    }
-
-    /** Whether {@code s} is exactly the cosine schedule of its length. */
-    private static boolean isCosine(NoiseSchedule s) {
-        return Arrays.equals(s.betas(), NoiseSchedule.cosineBetaSchedule(s.T()).betas());
-    }
-
-    private static String embeddingFlag(TimeEmbedding e) {
-        return e instanceof ScalarTimeEmbedding ? "scalar" : "sinusoidal:" + e.dimension();
-    }
-
-    private static String optimizerFlag(OptimizerChoice o) {
-        return o == OptimizerChoice.MOMENTUM_SGD ? "sgd" : o.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** "hidden 128" for the notebook's {@link Mlp}; "4 x 64 hidden, sinusoidal k=32" for a {@link DeepMlp}. */
-    private static String network(EpsilonModel model) {
-        if (model instanceof Mlp mlp) return "hidden " + mlp.hiddenDim();
-        DeepMlp deep = (DeepMlp) model;
-        return deep.hiddenLayers() + " x " + deep.width() + " hidden, " + deep.embedding();
-    }
-
-    private static String network(ModelChoice m) {
-        return m.fullBatch() ? "hidden " + m.width() : m.hiddenLayers() + " x " + m.width() + " hidden, " + m.embedding();
-    }
-
-    /**
-     * The training part of the header: steps, optimizer and its settings; {@code stepsPrefix} e.g.
-     * "trained ". A batch of at least {@code trainingPoints} reads "full batch" (0: unknown, as for a
-     * loaded checkpoint).
-     */
-    private static String describe(String network, Record config, String stepsPrefix, int trainingPoints) {
-        if (config instanceof TrainConfig c) {
-            return String.format(Locale.ROOT, "%s, %s%d steps, lr %s, momentum %s", network, stepsPrefix, c.steps(),
-                    plain(c.lr()), plain(c.momentum()));
-        }
-        MiniBatchConfig c = (MiniBatchConfig) config;
-        String optimizer = optimizerFlag(c.optimizer()) + (c.optimizer() == OptimizerChoice.MOMENTUM_SGD
-                ? " (momentum " + plain(OptimizerChoice.SGD_MOMENTUM) + ")" : "");
-        String decay = c.optimizer() == OptimizerChoice.ADAMW ? ", weight decay " + plain(c.weightDecay()) : "";
-        String batch = trainingPoints > 0 && c.batchSize() >= trainingPoints ? "full batch" : "batch " + c.batchSize();
-        return String.format(Locale.ROOT, "%s, %s%d steps, %s lr %s (%s)%s, %s, %s, %s", network, stepsPrefix, c.steps(),
-                optimizer, plain(c.lr()), c.lrSchedule() == LearningRateSchedule.COSINE ? "cosine decay" : "constant", decay,
-                batch, c.clipNorm() == MiniBatchConfig.NO_CLIPPING ? "no clipping" : "clip " + plain(c.clipNorm()),
-                c.emaDecay() == MiniBatchConfig.NO_EMA ? "no ema" : "ema " + plain(c.emaDecay()));
-    }
-
-    /** The parsed choices, set by {@link #validate}. */
-    private Recipe recipe;
-    private Dataset dataset;
-    private int nPoints;
-    private ScheduleKind scheduleKind;
-    private double linearStart, linearEnd;
-    private SamplerKind sampler;
-    private double[] clip;
-    private ModelChoice choice;
-
-    /** What validation hands to the run: the schedule and the loaded checkpoint if any. */
-    record Setup(NoiseSchedule schedule, Checkpoint loaded) {}
-
-    /** Checks every value before any work, naming the flag, so a typo costs no training time. */
-    private Setup validate() {
-        try {
-            recipe = Recipe.byName(recipeName);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--recipe " + recipeName + " is invalid: must be one of "
-                    + Recipe.validNames());
-        }
-        RecipeDefaults defaults = defaultsOf(recipe);
-        nPoints = points != null ? points : defaults.points();
-        require(nPoints >= 2, "--points", nPoints, "must be >= 2");
-        require(jitter >= 0 && Double.isFinite(jitter), "--jitter", jitter, "must be finite and >= 0");
-        require(timesteps == null || timesteps >= 1, "--timesteps", timesteps, "must be >= 1");
-        require(betaStart == null || (betaStart > 0 && betaStart < 1), "--beta-start", betaStart, "must lie in (0, 1)");
-        require(betaEnd == null || (betaEnd > 0 && betaEnd < 1), "--beta-end", betaEnd, "must lie in (0, 1)");
-        require(width == null || width >= 1, "--width (--hidden)", width, "must be >= 1");
-        require(hiddenLayers == null || hiddenLayers >= 1, "--hidden-layers", hiddenLayers, "must be >= 1");
-        require(steps == null || steps >= 1, "--steps", steps, "must be >= 1");
-        require(lr == null || (lr > 0 && Double.isFinite(lr)), "--lr", lr, "must be finite and > 0");
-        require(momentum == null || (momentum >= 0 && momentum < 1), "--momentum", momentum, "must lie in [0, 1)");
-        require(weightDecay == null || (weightDecay >= 0 && Double.isFinite(weightDecay)), "--weight-decay", weightDecay,
-                "must be finite and >= 0");
-        // The floor compares two held-out samples of this size, and standardizing needs two points.
-        require(samples >= 2, "--samples", samples, "must be >= 2");
-
-        try {
-            dataset = Dataset.byName(datasetName);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--dataset " + datasetName + " is invalid: must be one of "
-                    + Dataset.validNames());
-        }
-        requireOnlyWith("--jitter", dataset == Dataset.SPIRAL, "--dataset spiral");
-        require(scheduleName == null || scheduleName.equals("linear") || scheduleName.equals("cosine"), "--schedule",
-                scheduleName, "must be linear or cosine");
-        sampler = defaults.sampler();
-        if (samplerName != null) {
-            sampler = null;
-            for (SamplerKind k : SamplerKind.values()) {
-                if (k.id.equals(samplerName)) sampler = k;
-            }
-            require(sampler != null, "--sampler", samplerName, "must be ddpm, posterior or ddim");
-        }
-        requireOnlyWith("--ddim-steps", sampler == SamplerKind.DDIM, "--sampler ddim");
-        requireOnlyWith("--eta", sampler == SamplerKind.DDIM, "--sampler ddim");
-        requireOnlyWith("--clip-x0", sampler != SamplerKind.DDPM, "--sampler posterior or ddim");
-        require(eta == null || (eta >= 0 && eta <= 1), "--eta", eta, "must lie in [0, 1]");
-        clip = clipRange == null ? null : parseClip(clipRange);
-
-        NoiseSchedule schedule;
-        Checkpoint loaded = null;
-        if (loadCheckpoint != null) {
-            List<String> fixed = new ArrayList<>(List.of("--timesteps", "--beta-start", "--beta-end", "--schedule", "--width",
-                    "--steps", "--lr", "--momentum", "--save-checkpoint"));
-            fixed.addAll(MINI_BATCH_FLAGS);
-            for (String flag : fixed) {
-                requireOnlyWith(flag, false, "training (the checkpoint fixes the model, its schedule and its config)");
-            }
-            try {
-                loaded = Checkpoint.load(loadCheckpoint);
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--load-checkpoint " + loadCheckpoint
-                        + " cannot be used: " + e.getMessage());
-            }
-            schedule = loaded.schedule();
-            scheduleKind = ScheduleKind.CHECKPOINT;
-            linearStart = LINEAR_BETA_START;
-            linearEnd = LINEAR_BETA_END;
-        } else {
-            schedule = resolveSchedule(defaults.schedule());
-            choice = resolveModel(defaults.model());
-        }
-        int T = schedule.T();
-        require(ddimSteps == null || (ddimSteps >= 1 && ddimSteps <= T), "--ddim-steps", ddimSteps,
-                "must lie in [1, T = " + T + "]");
-        return new Setup(schedule, loaded);
-    }
-
-    /**
-     * The schedule from the flags, with the recipe's as default: its kind (linear or cosine), its T
-     * and, for a linear one, its β range. A recipe schedule that is neither the cosine one nor the
-     * notebook's linear one is used as it is, and then only --schedule may replace it.
-     */
-    private NoiseSchedule resolveSchedule(NoiseSchedule recipeSchedule) {
-        ScheduleKind recipeKind = recipe == Recipe.NOTEBOOK ? ScheduleKind.LINEAR
-                : isCosine(recipeSchedule) ? ScheduleKind.COSINE : ScheduleKind.RECIPE;
-        scheduleKind = scheduleName == null ? recipeKind : scheduleName.equals("cosine") ? ScheduleKind.COSINE : ScheduleKind.LINEAR;
-        // The cosine schedule has no beta range; silently ignoring one would hide a typo.
-        requireOnlyWith("--beta-start", scheduleKind == ScheduleKind.LINEAR, "--schedule linear");
-        requireOnlyWith("--beta-end", scheduleKind == ScheduleKind.LINEAR, "--schedule linear");
-        requireOnlyWith("--timesteps", scheduleKind != ScheduleKind.RECIPE, "--schedule linear or cosine (the "
-                + recipe.id() + " recipe's schedule is neither)");
-        linearStart = betaStart != null ? betaStart : LINEAR_BETA_START;
-        linearEnd = betaEnd != null ? betaEnd : LINEAR_BETA_END;
-        int T = timesteps != null ? timesteps : recipeSchedule.T();
-        try {
-            return switch (scheduleKind) {
-                case LINEAR -> NoiseSchedule.linearBetaSchedule(T, linearStart, linearEnd);
-                case COSINE -> NoiseSchedule.cosineBetaSchedule(T);
-                case RECIPE, CHECKPOINT -> recipeSchedule;
-            };
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    /** The network and its training from the flags, with the recipe's as defaults (rules in the class comment). */
-    private ModelChoice resolveModel(ModelChoice base) {
-        String miniBatchFlag = null;
-        for (String flag : MINI_BATCH_FLAGS) {
-            if (miniBatchFlag == null && matched(flag)) miniBatchFlag = flag;
-        }
-        if (base.config() instanceof TrainConfig full) {
-            if (miniBatchFlag == null) {
-                return new ModelChoice(base.hiddenLayers(), width != null ? width : base.width(), base.embedding(),
-                        new TrainConfig(steps != null ? steps : full.steps(), lr != null ? lr : full.lr(),
-                                momentum != null ? momentum : full.momentum(), full.smoothing()));
-            }
-            if (!matched("--optimizer")) {
-                throw new ParameterException(spec.commandLine(), given(miniBatchFlag) + " is invalid here without --optimizer: "
-                        + "with --recipe " + recipe.id() + " it switches to the mini-batch trainer, whose optimizer must "
-                        + "then be named (--optimizer sgd, adam or adamw; its sgd has momentum "
-                        + OptimizerChoice.SGD_MOMENTUM + ", not --momentum)");
-            }
-            // The notebook's network on a full batch, with nothing the notebook does not do.
-            base = new ModelChoice(base.hiddenLayers(), base.width(), base.embedding(), new MiniBatchConfig(full.steps(),
-                    nPoints, OptimizerChoice.ADAM, full.lr(), LearningRateSchedule.CONSTANT, 0, MiniBatchConfig.NO_CLIPPING,
-                    MiniBatchConfig.NO_EMA, full.smoothing()));
-        }
-        requireOnlyWith("--momentum", false, "full-batch training (--recipe notebook without " + String.join(", ",
-                MINI_BATCH_FLAGS) + "); the mini-batch sgd has momentum " + OptimizerChoice.SGD_MOMENTUM);
-        MiniBatchConfig c = (MiniBatchConfig) base.config();
-        OptimizerChoice optimizer = c.optimizer();
-        if (optimizerName != null) {
-            optimizer = switch (optimizerName) {
-                case "sgd" -> OptimizerChoice.MOMENTUM_SGD;
-                case "adam" -> OptimizerChoice.ADAM;
-                case "adamw" -> OptimizerChoice.ADAMW;
-                default -> throw new ParameterException(spec.commandLine(), "--optimizer " + optimizerName
-                        + " is invalid: must be sgd, adam or adamw");
-            };
-        }
-        boolean sgd = optimizer == OptimizerChoice.MOMENTUM_SGD;
-        LearningRateSchedule lrSchedule = sgd ? LearningRateSchedule.CONSTANT : c.lrSchedule();
-        if (lrScheduleName != null) {
-            require(lrScheduleName.equals("constant") || lrScheduleName.equals("cosine"), "--lr-schedule", lrScheduleName,
-                    "must be constant or cosine");
-            lrSchedule = lrScheduleName.equals("cosine") ? LearningRateSchedule.COSINE : LearningRateSchedule.CONSTANT;
-            require(!(sgd && lrSchedule == LearningRateSchedule.COSINE), "--lr-schedule", lrScheduleName,
-                    "must be constant with --optimizer sgd (momentum SGD's learning rate is fixed)");
-        }
-        requireOnlyWith("--weight-decay", optimizer == OptimizerChoice.ADAMW, "--optimizer adamw");
-        double decay = optimizer != OptimizerChoice.ADAMW ? 0
-                : weightDecay != null ? weightDecay
-                : c.optimizer() == OptimizerChoice.ADAMW ? c.weightDecay() : Recipe.TRAINING.weightDecay();
-        int batch = c.batchSize();
-        if (batchSize != null) {
-            batch = batchSize.equals("full") ? nPoints : parseInt(batchSize, "--batch-size", "must be an integer >= 1 or full");
-            require(batch >= 1, "--batch-size", batchSize, "must be an integer >= 1 or full");
-        }
-        double clipValue = c.clipNorm();
-        if (clipNorm != null) {
-            clipValue = clipNorm.equals("off") ? MiniBatchConfig.NO_CLIPPING
-                    : parseDouble(clipNorm, "--clip-norm", "must be a finite number > 0 or off");
-            require(clipValue > 0 && (Double.isFinite(clipValue) || clipNorm.equals("off")), "--clip-norm", clipNorm,
-                    "must be a finite number > 0 or off");
-        }
-        double emaDecay = c.emaDecay();
-        if (ema != null) {
-            emaDecay = ema.equals("off") ? MiniBatchConfig.NO_EMA : parseDouble(ema, "--ema", "must lie in (0, 1) or be off");
-            require(ema.equals("off") || (emaDecay > 0 && emaDecay < 1), "--ema", ema, "must lie in (0, 1) or be off");
-        }
-        TimeEmbedding embedding = embeddingName != null ? parseEmbedding(embeddingName) : base.embedding();
-        return new ModelChoice(hiddenLayers != null ? hiddenLayers : base.hiddenLayers(), width != null ? width : base.width(),
-                embedding, new MiniBatchConfig(steps != null ? steps : c.steps(), batch, optimizer, lr != null ? lr : c.lr(),
-                        lrSchedule, decay, clipValue, emaDecay, c.smoothing()));
-    }
-
-    /** "scalar", "sinusoidal" (k = {@link Recipe#EMBEDDING}) or "sinusoidal:K" with K even and ≥ 2. */
-    private TimeEmbedding parseEmbedding(String value) {
-        String range = "must be scalar, sinusoidal or sinusoidal:K with K even and >= 2 (e.g. sinusoidal:32)";
-        if (value.equals("scalar")) return ScalarTimeEmbedding.INSTANCE;
-        if (value.equals("sinusoidal")) return new SinusoidalTimeEmbedding(Recipe.EMBEDDING);
-        int k = -1;
-        if (value.startsWith("sinusoidal:")) {
-            try {
-                k = Integer.parseInt(value.substring("sinusoidal:".length()));
-            } catch (NumberFormatException e) {
-                k = -1;
-            }
-        }
-        require(k >= 2 && k % 2 == 0, "--embedding", value, range);
-        return new SinusoidalTimeEmbedding(k);
-    }
-
-    private int parseInt(String value, String flag, String range) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), flag + " " + value + " is invalid: " + range);
-        }
-    }
-
-    private double parseDouble(String value, String flag, String range) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), flag + " " + value + " is invalid: " + range);
-        }
-    }
-
-    private boolean matched(String flag) {
-        return spec.commandLine().getParseResult().hasMatchedOption(flag);
-    }
-
-    /** The flag as given, with its value: "--ema 0.99". */
-    private String given(String flag) {
-        List<String> values = spec.commandLine().getParseResult().matchedOption(flag).stringValues();
-        return values.isEmpty() ? flag : flag + " " + String.join(" ", values);
-    }
-
-    /** "MIN,MAX" with finite MIN < MAX. */
-    private double[] parseClip(String value) {
-        String[] parts = value.split(",", -1);
-        double[] range = new double[2];
-        boolean ok = parts.length == 2;
-        for (int i = 0; ok && i < 2; i++) {
-            try {
-                range[i] = Double.parseDouble(parts[i].trim());
-                ok = Double.isFinite(range[i]);
-            } catch (NumberFormatException e) {
-                ok = false;
-            }
-        }
-        require(ok && range[0] < range[1], "--clip-x0", value, "must be MIN,MAX with finite MIN < MAX, e.g. -3,3");
-        return range;
-    }
-
-    /** A flag given on the command line although {@code allowed} is false is a usage error. */
-    private void requireOnlyWith(String flag, boolean allowed, String context) {
-        if (!allowed && matched(flag)) {
-            throw new ParameterException(spec.commandLine(), given(flag) + " is invalid here: it applies only to " + context);
-        }
-    }
-
-    private void require(boolean ok, String flag, Object value, String range) {
-        if (!ok) {
-            throw new ParameterException(spec.commandLine(), flag + " " + value + " is invalid: " + range);
-        }
     }
 }

@@ -411,12 +411,12 @@ class MainTest {
     @Test
     @DisplayName("the notebook recipe's defaults in the command are Recipe.NOTEBOOK's schedule and data size")
     void notebookDefaultsMatchRecipe() {
-        Main.RecipeDefaults d = Main.defaultsOf(Recipe.NOTEBOOK);
+        RecipeDefaults d = RecipeDefaults.of(Recipe.NOTEBOOK);
         assertArrayEquals(Recipe.NOTEBOOK.schedule().betas(),
-                NoiseSchedule.linearBetaSchedule(100, Main.LINEAR_BETA_START, Main.LINEAR_BETA_END).betas());
+                NoiseSchedule.linearBetaSchedule(100, RecipeDefaults.LINEAR_BETA_START, RecipeDefaults.LINEAR_BETA_END).betas());
         assertEquals(Recipe.NOTEBOOK.trainingPoints(), d.points());
         assertEquals(TrainConfig.notebook(), d.model().config());
-        assertEquals(Main.SamplerKind.DDPM, d.sampler());
+        assertEquals(Choices.SamplerKind.DDPM, d.sampler());
     }
 
     @Test
@@ -473,10 +473,10 @@ class MainTest {
     @DisplayName("the command's mini-batch training with the default recipe's choices trains exactly what Recipe.DEFAULT.train trains")
     void miniBatchPathIsTheRecipe() {
         SimpleMatrix data = Dataset.MOONS.sample(300, new java.util.SplittableRandom(1));
-        Main.ModelChoice choice = Main.defaultsOf(Recipe.DEFAULT).model();
+        Choices.ModelChoice choice = RecipeDefaults.of(Recipe.DEFAULT).model();
         var config = ((org.diffusionlab.train.MiniBatchConfig) choice.config()).withSteps(3);
         Main.Trained viaMain = Main.train(data, Recipe.DEFAULT.schedule(),
-                new Main.ModelChoice(choice.hiddenLayers(), choice.width(), choice.embedding(), config),
+                new Choices.ModelChoice(choice.hiddenLayers(), choice.width(), choice.embedding(), config),
                 new java.util.SplittableRandom(99), new java.util.SplittableRandom(2), TrainingMonitor.NONE);
         Recipe.Trained viaRecipe = Recipe.DEFAULT.train(data, 3, new java.util.SplittableRandom(2), TrainingMonitor.NONE);
         List<SimpleMatrix> a = ((DeepMlp) viaMain.model()).parameters(), b = ((DeepMlp) viaRecipe.model()).parameters();
@@ -492,7 +492,7 @@ class MainTest {
             // an untrained network with visible outputs is enough: the question is which sampler runs
             var model = DeepMlp.init(2, ScalarTimeEmbedding.INSTANCE, 1, 8, 0.5, 0.1, new java.util.SplittableRandom(3));
             NoiseSchedule schedule = recipe.schedule();
-            SimpleMatrix viaMain = Main.sample(Main.defaultsOf(recipe).sampler(), schedule.T(), 0, null, model, 30, schedule,
+            SimpleMatrix viaMain = Main.sample(RecipeDefaults.of(recipe).sampler(), schedule.T(), 0, null, model, 30, schedule,
                     new java.util.SplittableRandom(5)).samples();
             SimpleMatrix viaRecipe = recipe.sample(model, 30, schedule, new java.util.SplittableRandom(5));
             assertArrayEquals(viaRecipe.getDDRM().data, viaMain.getDDRM().data, recipe.id());
@@ -551,8 +551,8 @@ class MainTest {
             java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
             SimpleMatrix data = Main.draw(Dataset.SPIRAL, 0.02, 1500, root.split());
             SimpleMatrix memorized = data.extractMatrix(0, 500, 0, 2);
-            HeldOutPairs real = Main.heldOut(Dataset.SPIRAL, 0.02, 500, root.split(), root.split());
-            Main.Floored sw = Main.Floored.of("sliced W1", Wasserstein::sliced, memorized, real);
+            HeldOutPairs real = MetricTable.heldOut(Dataset.SPIRAL, 0.02, 500, root.split(), root.split());
+            MetricTable.Floored sw = MetricTable.Floored.of("sliced W1", Wasserstein::sliced, memorized, real);
             sum += sw.value()[0] / sw.floor()[0] / seeds;
             old += Wasserstein.sliced(memorized, data) / sw.floor()[0] / seeds;
         }
@@ -569,14 +569,14 @@ class MainTest {
         double[] counts = new double[40];
         for (int seed = 0; seed < counts.length; seed++) {
             java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
-            SimpleMatrix a = Main.heldOut(Dataset.TWO_GAUSSIANS, 0, 100, root.split(), root.split()).a(0);
+            SimpleMatrix a = MetricTable.heldOut(Dataset.TWO_GAUSSIANS, 0, 100, root.split(), root.split()).a(0);
             for (int i = 0; i < 100; i++) if (a.get(i, 0) < 0) counts[seed]++;
         }
         double mean = java.util.Arrays.stream(counts).average().orElseThrow();
         double var = java.util.Arrays.stream(counts).map(c -> (c - mean) * (c - mean)).sum() / (counts.length - 1);
         // 40 draws: the sample variance of a variance-25 binomial lies in [10, 45] with overwhelming probability.
         assertTrue(var > 10 && var < 45, "variance of the blob counts " + var);
-        assertEquals(Main.HELD_OUT_PAIRS, Main.heldOut(Dataset.MOONS, 0, 10, new java.util.SplittableRandom(1),
+        assertEquals(MetricTable.HELD_OUT_PAIRS, MetricTable.heldOut(Dataset.MOONS, 0, 10, new java.util.SplittableRandom(1),
                 new java.util.SplittableRandom(2)).size());
     }
 }
