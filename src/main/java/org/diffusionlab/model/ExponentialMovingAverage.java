@@ -5,15 +5,26 @@ import java.util.List;
 import org.ejml.simple.SimpleMatrix;
 
 /**
- * An exponential moving average of parameters, θ̄ ← d·θ̄ + (1 − d)·θ after every optimizer step,
- * starting from θ̄ = θ at construction. Sampling from θ̄ instead of the last θ averages away the
- * step-to-step jitter of stochastic training (DDPM section 4 samples from an EMA with d = 0.9999);
- * θ̄ weighs the last ≈ 1/(1 − d) steps.
+ * An exponential moving average of parameters, updated after every optimizer step, with the
+ * initial-value bias removed (as Adam does for its moments). After k updates with parameters
+ * θ_1..θ_k,
+ * <pre>
+ *   θ̄_k = Σ_{j=1..k} (1 − d)·d^{k−j}·θ_j / (1 − d^k)
+ * </pre>
+ * computed as θ̄_k = d_k·θ̄_{k−1} + (1 − d_k)·θ_k with d_k = d·(1 − d^{k−1})/(1 − d^k) (so d_1 = 0 and
+ * d_k → d). Sampling from θ̄ instead of the last θ averages away the step-to-step jitter of
+ * stochastic training (DDPM section 4 samples from an EMA with d = 0.9999); θ̄ weighs the last
+ * ≈ 1/(1 − d) steps. Why the correction: the plain average started at the initial weights still
+ * holds d^k of them after k steps (0.74 after 300 steps at d = 0.999), and an untrained network
+ * predicts ε̂ ≈ 0, which a schedule with a tiny ᾱ_T amplifies into exploded samples. Before the
+ * first update θ̄ is the parameters given at construction.
  */
 public final class ExponentialMovingAverage {
 
     private final double decay;
     private final List<SimpleMatrix> averages;
+    /** d^k after k updates. */
+    private double decayPower = 1;
 
     /**
      * @param parameters the live parameters; copied as the starting average
@@ -29,15 +40,19 @@ public final class ExponentialMovingAverage {
     }
 
     /**
-     * θ̄ ← d·θ̄ + (1 − d)·θ, element-wise for every parameter.
+     * θ̄_k = d_k·θ̄_{k−1} + (1 − d_k)·θ_k, d_k = d·(1 − d^{k−1})/(1 − d^k), element-wise for every
+     * parameter (see the class comment).
      *
-     * @param parameters same order and shapes as at construction
+     * @param parameters θ_k, same order and shapes as at construction
      */
     public void update(List<SimpleMatrix> parameters) {
         checkMatches(parameters);
+        double previous = decayPower;
+        decayPower *= decay;
+        double dk = decay * (1 - previous) / (1 - decayPower);
         for (int p = 0; p < averages.size(); p++) {
             double[] avg = averages.get(p).getDDRM().data, w = parameters.get(p).getDDRM().data;
-            for (int i = 0; i < avg.length; i++) avg[i] = decay * avg[i] + (1 - decay) * w[i];
+            for (int i = 0; i < avg.length; i++) avg[i] = dk * avg[i] + (1 - dk) * w[i];
         }
     }
 
