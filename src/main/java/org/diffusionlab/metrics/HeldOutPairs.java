@@ -1,7 +1,5 @@
 package org.diffusionlab.metrics;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
@@ -14,7 +12,6 @@ import org.ejml.simple.SimpleMatrix;
  * <pre>
  *   value = (1/K) Σ_k metric(G, A_k)      floor = (1/K) Σ_k metric(B_k, A_k)
  * </pre>
- * or, with a fresh generated set G_k per pair, value = (1/K) Σ_k metric(G_k, A_k).
  *
  * <p><b>Where the rows come from.</b> A pool of real points and a random order of its rows
  * ({@link #shuffledOrder}); with offset f, A_k is rows order[f + 2(k−1)n .. f + (2k−1)n − 1] and B_k
@@ -118,24 +115,12 @@ public final class HeldOutPairs {
      * @param generated G, as many rows as each A_k
      */
     public double[] value(BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric, SimpleMatrix generated) {
-        SimpleMatrix[] same = new SimpleMatrix[a.length];
-        Arrays.fill(same, generated);
-        return valueFresh(metric, List.of(same));
-    }
-
-    /**
-     * (1/K) Σ_k metric(G_k, A_k): a fresh generated set for each pair, so the generated side's
-     * sampling noise is averaged too.
-     *
-     * @param generated G_1..G_K, each with as many rows as A_k
-     */
-    public double[] valueFresh(BiFunction<SimpleMatrix, SimpleMatrix, double[]> metric, List<SimpleMatrix> generated) {
-        if (generated.size() != a.length) {
-            throw new IllegalArgumentException("generated has " + generated.size() + " sets, invalid: need one per pair ("
-                    + a.length + ")");
+        int n = a[0].getNumRows();
+        if (generated.getNumRows() != n) {
+            throw new IllegalArgumentException("generated has " + generated.getNumRows() + " rows, invalid: need "
+                    + n + ", the rows of each real sample, so the floor is at the same sample size");
         }
-        for (SimpleMatrix g : generated) checkRows(g);
-        return mean(k -> metric.apply(generated.get(k), a[k]));
+        return mean(k -> metric.apply(generated, a[k]));
     }
 
     /** The floor (1/K) Σ_k metric(B_k, A_k), entry by entry. */
@@ -151,13 +136,5 @@ public final class HeldOutPairs {
             for (int j = 0; j < v.length; j++) sum[j] += v[j] / a.length;
         }
         return sum;
-    }
-
-    private void checkRows(SimpleMatrix generated) {
-        int n = a[0].getNumRows();
-        if (generated.getNumRows() != n) {
-            throw new IllegalArgumentException("generated has " + generated.getNumRows() + " rows, invalid: need "
-                    + n + ", the rows of each real sample, so the floor is at the same sample size");
-        }
     }
 }

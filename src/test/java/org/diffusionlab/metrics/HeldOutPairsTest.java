@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.ejml.simple.SimpleMatrix;
@@ -43,16 +42,14 @@ class HeldOutPairsTest {
     }
 
     @Test
-    @DisplayName("value averages metric(G, A_k), floor metric(B_k, A_k), valueFresh metric(G_k, A_k)")
+    @DisplayName("value averages metric(G, A_k) and floor metric(B_k, A_k)")
     void means() {
         int[] order = {0, 1, 2, 3, 4, 5, 6, 7};
         HeldOutPairs pairs = HeldOutPairs.fromPool(indexPool(8), order, 0, 2, 2);
         // A_1 = {0,1}, B_1 = {2,3}, A_2 = {4,5}, B_2 = {6,7}: first-column means 0.5, 2.5, 4.5, 6.5.
         SimpleMatrix g = new SimpleMatrix(new double[][] {{100, 0}, {102, 0}});
-        SimpleMatrix g2 = new SimpleMatrix(new double[][] {{200, 0}, {202, 0}});
         assertArrayEquals(new double[] {101, 2.5}, pairs.value(MEANS, g), 1e-12);
         assertArrayEquals(new double[] {4.5, 2.5}, pairs.floor(MEANS), 1e-12);
-        assertArrayEquals(new double[] {151, 2.5}, pairs.valueFresh(MEANS, List.of(g, g2)), 1e-12);
     }
 
     @Test
@@ -83,6 +80,5 @@ class HeldOutPairsTest {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> pairs.value(MEANS, new SimpleMatrix(3, 2)));
         assertTrue(rows.getMessage().contains("3 rows") && rows.getMessage().contains("need 2"), rows.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> pairs.valueFresh(MEANS, List.of()));
     }
 }
