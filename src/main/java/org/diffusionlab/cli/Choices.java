@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.diffusionlab.data.Dataset;
+import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.Mlp;
 import org.diffusionlab.model.ScalarTimeEmbedding;
@@ -39,8 +40,11 @@ import picocli.CommandLine.ParameterException;
  * <p>The other flags pick the dataset, the schedule (linear with its β range, or cosine: then the
  * β flags are rejected rather than ignored), the sampler (ddpm, posterior, ddim with S steps and η,
  * optional x̂0 clipping). Loading a checkpoint instead of training rejects the training and
- * schedule flags: the checkpoint fixes them. A flag that does not apply to the chosen options is a
- * usage error, not a silent no-op.
+ * schedule flags: the checkpoint fixes them. It also supplies the dataset and the spiral's jitter
+ * the model was trained on, unless {@code --dataset} (or {@code --jitter}) is given: measuring a
+ * model against other data is allowed but gets a {@link #dataNote}, as does a checkpoint that does
+ * not record its data (format versions 1 and 2). A flag that does not apply to the chosen options
+ * is a usage error, not a silent no-op.
  */
 final class Choices {
 
@@ -97,6 +101,19 @@ final class Choices {
     /** The resolved choices, set once by {@link #resolve()}. */
     Recipe recipe;
     Dataset dataset;
+    /** σ of the spiral's jitter: --jitter, or the loaded checkpoint's when --jitter is not given. */
+    double jitter;
+    /**
+     * What of the data came from the loaded checkpoint rather than the flags, in words ("dataset
+     * from the checkpoint", "dataset and jitter from the checkpoint", "jitter from the checkpoint"),
+     * or null when nothing did.
+     */
+    String dataSource;
+    /**
+     * A line starting "note: " when the loaded model is measured against data other than its own
+     * or its checkpoint does not record its data; null otherwise.
+     */
+    String dataNote;
     int nPoints;
     NoiseSchedule schedule;
     ScheduleKind scheduleKind;
@@ -159,7 +176,7 @@ final class Choices {
             throw new ParameterException(cmd, "--dataset " + flags.datasetName + " is invalid: must be one of "
                     + Dataset.validNames());
         }
-        requireOnlyWith("--jitter", dataset == Dataset.SPIRAL, "--dataset spiral");
+        jitter = flags.jitter;
         require(flags.scheduleName == null || flags.scheduleName.equals("linear") || flags.scheduleName.equals("cosine"),
                 "--schedule", flags.scheduleName, "must be linear or cosine");
         sampler = defaults.sampler();
@@ -189,6 +206,7 @@ final class Choices {
                 throw new ParameterException(cmd, "--load-checkpoint " + flags.loadCheckpoint
                         + " cannot be used: " + e.getMessage());
             }
+            resolveLoadedData(loaded.trainingData());
             schedule = loaded.schedule();
             scheduleKind = ScheduleKind.CHECKPOINT;
             linearStart = RecipeDefaults.LINEAR_BETA_START;
@@ -197,9 +215,44 @@ final class Choices {
             schedule = resolveSchedule(defaults.schedule());
             modelChoice = resolveModel(defaults.model());
         }
+        requireOnlyWith("--jitter", dataset == Dataset.SPIRAL, "--dataset spiral"
+                + (loaded != null && !matched("--dataset") ? " (the checkpoint's model was trained on " + dataset.id() + ")" : ""));
         int T = schedule.T();
         require(flags.ddimSteps == null || (flags.ddimSteps >= 1 && flags.ddimSteps <= T), "--ddim-steps", flags.ddimSteps,
                 "must lie in [1, T = " + T + "]");
+    }
+
+    /**
+     * The data a loaded model is measured against: the checkpoint's dataset and jitter unless
+     * --dataset (or --jitter) is given, with a {@link #dataNote} when they differ from the
+     * checkpoint's or the checkpoint does not record them.
+     */
+    private void resolveLoadedData(TrainingData trained) {
+        if (trained == null) {
+            dataNote = "note: " + flags.loadCheckpoint + " does not record the data its model was trained on (checkpoint "
+                    + "format version 1 or 2); measuring it against --dataset " + dataset.id()
+                    + (matched("--dataset") ? "" : " (the default)") + ".";
+            return;
+        }
+        boolean datasetGiven = matched("--dataset");
+        if (!datasetGiven) dataset = trained.dataset();
+        boolean jitterTaken = dataset == Dataset.SPIRAL && trained.dataset() == Dataset.SPIRAL && !matched("--jitter");
+        if (jitterTaken) jitter = trained.jitter();
+        dataSource = !datasetGiven ? (jitterTaken ? "dataset and jitter" : "dataset") + " from the checkpoint"
+                : jitterTaken ? "jitter from the checkpoint" : null;
+        if (!trained.sameDistribution(dataset, jitter)) {
+            List<String> givenFlags = new ArrayList<>();
+            for (String flag : List.of("--dataset", "--jitter")) {
+                if (matched(flag)) givenFlags.add(given(flag));
+            }
+            dataNote = "note: the model was trained on " + describeData(trained.dataset(), trained.jitter())
+                    + " but is measured against " + describeData(dataset, jitter) + " (" + String.join(" ", givenFlags) + ").";
+        }
+    }
+
+    /** "moons", or "spiral (jitter 0.02)". */
+    private static String describeData(Dataset d, double jitter) {
+        return d == Dataset.SPIRAL ? d.id() + " (jitter " + RecipeText.plain(jitter) + ")" : d.id();
     }
 
     /**

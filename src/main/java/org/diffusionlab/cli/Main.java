@@ -27,6 +27,7 @@ import org.diffusionlab.cli.Choices.ScheduleKind;
 import org.diffusionlab.cli.MetricTable.Floored;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
+import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.metrics.DistributionMetrics;
 import org.diffusionlab.metrics.HeldOutPairs;
@@ -198,12 +199,14 @@ public final class Main implements Callable<Integer> {
     String clipRange;
 
     @Option(names = "--save-checkpoint", paramLabel = "FILE",
-            description = "After training, save the model, schedule and training config to FILE.")
+            description = "After training, save the model, schedule, training config and training data (dataset, "
+                    + "jitter, points) to FILE.")
     Path saveCheckpoint;
 
     @Option(names = "--load-checkpoint", paramLabel = "FILE",
-            description = "Sample from the model saved in FILE instead of training; the training and schedule flags "
-                    + "are then rejected.")
+            description = "Sample from the model saved in FILE instead of training, measured against the dataset "
+                    + "(and jitter) it was trained on unless --dataset (--jitter) is given; the training and schedule "
+                    + "flags are then rejected.")
     Path loadCheckpoint;
 
     @Option(names = "--gif",
@@ -304,9 +307,13 @@ public final class Main implements Callable<Integer> {
                 sampleRng = root.split(), heldOutRng = root.split(), shuffleRng = root.split(),
                 noiseRng = root.split(), figureRng = root.split(), gifRng = root.split();
 
+        // A dataset taken from a loaded checkpoint is named, even the spiral, and said to come from there.
+        String source = choices.dataSource;
         String dataPart = choices.dataset == Dataset.SPIRAL
-                ? String.format(Locale.ROOT, "%d points (jitter %s)", choices.nPoints, plain(jitter))
-                : String.format(Locale.ROOT, "%d %s points", choices.nPoints, choices.dataset.id());
+                ? String.format(Locale.ROOT, "%d %spoints (jitter %s%s)", choices.nPoints, source == null ? "" : "spiral ",
+                        plain(choices.jitter), source == null ? "" : "; " + source)
+                : String.format(Locale.ROOT, "%d %s points%s", choices.nPoints, choices.dataset.id(),
+                        source == null ? "" : " (" + source + ")");
         String schedulePart = choices.scheduleKind == ScheduleKind.CHECKPOINT ? "schedule from the checkpoint"
                 : choices.scheduleKind == ScheduleKind.COSINE ? "cosine schedule"
                 : choices.scheduleKind == ScheduleKind.LINEAR
@@ -323,6 +330,7 @@ public final class Main implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "diffusion-lab: %s, T = %d, %s, %s, %d samples, seed %d%n",
                 dataPart, T, schedulePart, trainPart, samples, seed);
+        if (choices.dataNote != null) out.println(choices.dataNote);
         out.println("sampler: " + samplerDescription(T));
         double abT = schedule.terminalAlphaBar();
         out.printf(Locale.ROOT, "alpha_bar_T = %.4f: x_T = %.3f*x0 + %.3f*eps%n", abT, Math.sqrt(abT), Math.sqrt(1 - abT));
@@ -352,7 +360,8 @@ public final class Main implements Callable<Integer> {
             if (saveCheckpoint != null) {
                 Path parent = saveCheckpoint.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
-                new Checkpoint(model, schedule, choices.modelChoice.config()).save(saveCheckpoint);
+                new Checkpoint(model, schedule, choices.modelChoice.config(),
+                        new TrainingData(choices.dataset, choices.jitter, choices.nPoints)).save(saveCheckpoint);
                 t0 = phase("save", t0, "checkpoint " + saveCheckpoint);
             }
         } else {
@@ -384,7 +393,7 @@ public final class Main implements Callable<Integer> {
                     + "at t = T: try --sampler posterior --clip-x0 -3,3, or more --steps.%n", far, samples,
                     plain(MetricTable.FAR));
         }
-        HeldOutPairs real = MetricTable.heldOut(choices.dataset, jitter, samples, heldOutRng, shuffleRng);
+        HeldOutPairs real = MetricTable.heldOut(choices.dataset, choices.jitter, samples, heldOutRng, shuffleRng);
         MetricTable metrics = MetricTable.of(generated, real);
         Floored sw = metrics.slicedW1(), w1 = metrics.w1(), overlap = metrics.overlap();
         double noise = Wasserstein.sliced(ForwardProcess.gaussian(samples, 2, noiseRng), real.a(0));
@@ -458,9 +467,9 @@ public final class Main implements Callable<Integer> {
     static final int GIF_PIXELS = 360;
     static final int GIF_DELAY_MILLIS = 80;
 
-    /** x_0 of the chosen dataset: the spiral with --jitter, any other with its default parameters. */
+    /** x_0 of the chosen dataset: the spiral with the chosen jitter, any other with its default parameters. */
     private SimpleMatrix draw(int n, RandomGenerator rng) {
-        return draw(choices.dataset, jitter, n, rng);
+        return draw(choices.dataset, choices.jitter, n, rng);
     }
 
     /** n points of {@code dataset}: the spiral with {@code jitter}, any other with its default parameters. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+import org.diffusionlab.data.Dataset;
+import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.model.Mlp;
@@ -28,7 +30,7 @@ import org.ejml.simple.SimpleMatrix;
 /**
  * A trained model with everything needed to sample from it again: the network's parameters (and,
  * for a {@link DeepMlp}, its depth, width and time embedding), the noise schedule it was trained
- * with (its β_1..β_T) and the training configuration.
+ * with (its β_1..β_T), the training configuration and the data it was trained on.
  *
  * <p>Placed in {@code train} rather than {@code model} because it records a {@link TrainConfig} or
  * {@link MiniBatchConfig}, and {@code model} must not depend on {@code train} (packages only look
@@ -39,7 +41,7 @@ import org.ejml.simple.SimpleMatrix;
  * that many UTF-8 bytes):
  * <pre>
  *   magic    8 bytes   ASCII "DLABCKPT"
- *   version  int32     2
+ *   version  int32     3
  *   length   int64     number of payload bytes that follow
  *   payload  length bytes:
  *     config   int32 kind, then
@@ -53,11 +55,17 @@ import org.ejml.simple.SimpleMatrix;
  *                2 ({@link DeepMlp}): string embedding ("scalar" or "sinusoidal"), int32 its dimension k,
  *                  int32 K = 2(L + 1) for L hidden layers, then K matrices W_1, b_1, …, W_{L+1}, b_{L+1}
  *              a matrix is int32 rows, int32 cols, then rows·cols × float64 (row-major)
+ *     data     int32 recorded, then
+ *                0: nothing (the data is not known, e.g. a version 1 or 2 file loaded and saved again)
+ *                1 ({@link TrainingData}): string dataset ({@link Dataset#id()}, e.g. "moons"),
+ *                  float64 jitter (the spiral's; other datasets ignore it), int32 points
  *   crc      int32     CRC32 of the payload
  * </pre>
- * <b>Version 1</b> (the first format, read but no longer written) has the same header and CRC and
- * the payload of a {@link TrainConfig} and an {@link Mlp} without the two kind fields: int32 steps,
+ * <b>Version 2</b> (read but no longer written) is version 3 without the data section: its payload
+ * ends after the model. <b>Version 1</b> (the first format) has the same header and CRC and the
+ * payload of a {@link TrainConfig} and an {@link Mlp} without the two kind fields: int32 steps,
  * float64 lr, float64 momentum, float64 smoothing; int32 T, T × float64 β; int32 K = 6, six matrices.
+ * Neither records the data, so they load with {@code trainingData} null.
  *
  * <p>A file whose magic, version, length or checksum does not match is rejected with a
  * {@link CheckpointFormatException} that says which check failed.
@@ -67,11 +75,13 @@ import org.ejml.simple.SimpleMatrix;
  * @param schedule the schedule the model was trained with
  * @param config how it was trained: a {@link TrainConfig} ({@link Trainer}) or a {@link MiniBatchConfig}
  *     ({@link MiniBatchTrainer})
+ * @param trainingData the data it was trained on, or null when that is not known (always for a file
+ *     of version 1 or 2, which did not record it)
  */
-public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record config) {
+public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record config, TrainingData trainingData) {
 
-    /** The format version written by {@link #save}; {@link #load} reads this version and version 1. */
-    public static final int VERSION = 2;
+    /** The format version written by {@link #save}; {@link #load} reads this version, 2 and 1. */
+    public static final int VERSION = 3;
 
     private static final byte[] MAGIC = "DLABCKPT".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES + Long.BYTES;
@@ -79,6 +89,7 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
     private static final int FULL_BATCH = 1, MINI_BATCH = 2;
     private static final int MLP = 1, DEEP_MLP = 2;
     private static final String SCALAR = "scalar", SINUSOIDAL = "sinusoidal";
+    private static final int NO_DATA = 0, DATA = 1;
 
     public Checkpoint {
         if (model == null || schedule == null || config == null) {
@@ -127,7 +138,8 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
     }
 
     /**
-     * Reads a checkpoint written by {@link #save}, of version {@value #VERSION} or 1.
+     * Reads a checkpoint written by {@link #save}, of version {@value #VERSION}, 2 or 1 (the last
+     * two with {@link #trainingData()} null: they did not record it).
      *
      * @throws CheckpointFormatException if the file is not a checkpoint, has another version, is
      *     truncated or padded, fails its CRC32, or holds values the model, schedule or config reject
@@ -145,6 +157,7 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
             payload.writeInt(schedule.T());
             for (double b : schedule.betas()) payload.writeDouble(b);
             writeModel(payload);
+            writeData(payload);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
@@ -200,6 +213,17 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
         }
     }
 
+    private void writeData(DataOutputStream out) throws IOException {
+        if (trainingData == null) {
+            out.writeInt(NO_DATA);
+            return;
+        }
+        out.writeInt(DATA);
+        writeString(out, trainingData.dataset().id());
+        out.writeDouble(trainingData.jitter());
+        out.writeInt(trainingData.points());
+    }
+
     private static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
@@ -207,7 +231,7 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
     }
 
     /**
-     * Parses the bytes of a checkpoint file of version {@value #VERSION} or 1.
+     * Parses the bytes of a checkpoint file of version {@value #VERSION}, 2 or 1.
      *
      * @param bytes the whole file
      * @param source where the bytes came from, for error messages (e.g. the path)
@@ -226,9 +250,9 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
         in.position(MAGIC.length);
         // 2. version
         int version = in.getInt();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new CheckpointFormatException(source + " has checkpoint format version " + version
-                    + "; this reader supports versions 1 and " + VERSION);
+                    + "; this reader supports versions 1 to " + VERSION);
         }
         // 3. length: the header says how many payload bytes follow
         long payloadBytes = in.getLong();
@@ -254,10 +278,12 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
             for (int i = 0; i < betas.length; i++) betas[i] = payload.getDouble();
             NoiseSchedule schedule = NoiseSchedule.fromBetas(betas);
             EpsilonModel model = version == 1 ? readMlp(payload) : readModel(payload);
+            TrainingData data = version < 3 ? null : readData(payload);
             if (payload.hasRemaining()) {
-                throw new IllegalArgumentException(payload.remaining() + " unread payload bytes after the model");
+                throw new IllegalArgumentException(payload.remaining() + " unread payload bytes after the "
+                        + (version < 3 ? "model" : "data"));
             }
-            return new Checkpoint(model, schedule, config);
+            return new Checkpoint(model, schedule, config, data);
         } catch (IllegalArgumentException | BufferUnderflowException e) {
             throw new CheckpointFormatException(source + " has a valid checksum but invalid content: "
                     + (e.getMessage() == null ? "the payload ends early" : e.getMessage()));
@@ -279,6 +305,24 @@ public record Checkpoint(EpsilonModel model, NoiseSchedule schedule, Record conf
 
     private static TrainConfig readTrainConfig(ByteBuffer in) {
         return new TrainConfig(in.getInt(), in.getDouble(), in.getDouble(), in.getDouble());
+    }
+
+    private static TrainingData readData(ByteBuffer in) {
+        int recorded = in.getInt();
+        if (recorded == NO_DATA) return null;
+        if (recorded != DATA) {
+            throw new IllegalArgumentException("data recorded = " + recorded + " is invalid: must be " + NO_DATA
+                    + " (not recorded) or " + DATA + " (recorded)");
+        }
+        String id = readString(in);
+        Dataset dataset = null;
+        for (Dataset d : Dataset.values()) {
+            if (d.id().equals(id)) dataset = d;
+        }
+        if (dataset == null) {
+            throw new IllegalArgumentException("dataset = \"" + id + "\" is invalid: must be one of " + Dataset.validNames());
+        }
+        return new TrainingData(dataset, in.getDouble(), in.getInt());
     }
 
     private static EpsilonModel readModel(ByteBuffer in) {

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.diffusionlab.data.Dataset;
+import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.metrics.HeldOutPairs;
 import org.diffusionlab.metrics.Wasserstein;
 import org.diffusionlab.model.DeepMlp;
@@ -301,14 +302,20 @@ class MainTest {
     }
 
     @Test
-    @DisplayName("sampling from a saved checkpoint gives exactly the samples of the run that saved it")
+    @DisplayName("sampling from a saved checkpoint gives exactly the samples and numbers of the run that saved it, "
+            + "measured against the checkpoint's dataset without --dataset")
     void checkpointRoundTrip(@TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("ckpt/model.bin");
         Result saved = tiny(dir.resolve("a"), "--dataset", "moons", "--save-checkpoint", ckpt.toString());
-        assertTrue(Files.size(ckpt) > 0);
-        Result loaded = run("--load-checkpoint", ckpt.toString(), "--dataset", "moons", "--points", "200",
-                "--samples", "100", "--out", dir.resolve("b").toString());
+        assertEquals(new TrainingData(Dataset.MOONS, 0.02, 200), org.diffusionlab.train.Checkpoint.load(ckpt).trainingData());
+        // no --dataset: the default (spiral) would measure the moons model against the wrong data
+        Result loaded = run("--load-checkpoint", ckpt.toString(), "--points", "200", "--samples", "100",
+                "--out", dir.resolve("b").toString());
         assertEquals(0, loaded.status(), loaded.out() + loaded.err());
+        assertTrue(loaded.out().startsWith("diffusion-lab: 200 moons points (dataset from the checkpoint), T = 20, "),
+                loaded.out());
+        assertTrue(loaded.out().lines().anyMatch(l -> l.startsWith("data ") && l.endsWith(" 200 moons points")), loaded.out());
+        assertFalse(loaded.out().contains("note:"), loaded.out());
         assertEquals(metrics(saved), metrics(loaded));
         assertFalse(metrics(saved).isEmpty());
         assertImagesEqual(dir.resolve("a/6-real-vs-generated.png"), dir.resolve("b/6-real-vs-generated.png"));
@@ -316,6 +323,66 @@ class MainTest {
         assertFalse(Files.exists(dir.resolve("b/4-loss.png")), "a loaded model has no loss curve");
         assertTrue(loaded.out().contains("no 4-loss.png"), loaded.out());
         assertFalse(loaded.out().contains("train 100%"), "the loaded model was trained again");
+    }
+
+    /** A small untrained checkpoint that records {@code data}, saved in {@code dir}; no training needed to read it back. */
+    static Path checkpointOf(Path dir, TrainingData data) throws IOException {
+        Path ckpt = dir.resolve("recorded.bin");
+        new org.diffusionlab.train.Checkpoint(org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)),
+                NoiseSchedule.linearBetaSchedule(20, 1e-4, 5e-3), TrainConfig.notebook(), data).save(ckpt);
+        return ckpt;
+    }
+
+    @Test
+    @DisplayName("a loaded model measured against another --dataset than its own runs, with a note naming both")
+    void loadWithOtherDataset(@TempDir Path dir) throws IOException {
+        Path ckpt = checkpointOf(dir, new TrainingData(Dataset.MOONS, 0.02, 500));
+        Result r = run("--load-checkpoint", ckpt.toString(), "--dataset", "spiral", "--points", "100", "--samples", "50",
+                "--out", dir.resolve("a").toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        List<String> notes = r.out().lines().filter(l -> l.startsWith("note:")).toList();
+        assertEquals(List.of("note: the model was trained on moons but is measured against spiral (jitter 0.02) "
+                + "(--dataset spiral)."), notes, r.out());
+        assertTrue(r.out().startsWith("diffusion-lab: 100 points (jitter 0.02), T = 20, "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("data ") && l.endsWith(" 100 spiral points")), r.out());
+        // the same dataset given explicitly is no note
+        Result same = run("--load-checkpoint", ckpt.toString(), "--dataset", "moons", "--points", "100", "--samples", "50",
+                "--out", dir.resolve("b").toString());
+        assertEquals(0, same.status(), same.out() + same.err());
+        assertFalse(same.out().contains("note:"), same.out());
+        assertEquals(metrics(same), metrics(run("--load-checkpoint", ckpt.toString(), "--points", "100", "--samples", "50",
+                "--out", dir.resolve("c").toString())));
+    }
+
+    @Test
+    @DisplayName("a loaded spiral model is measured with its own jitter unless --jitter says otherwise, which gets a note")
+    void loadSpiralJitter(@TempDir Path dir) throws IOException {
+        Path ckpt = checkpointOf(dir, new TrainingData(Dataset.SPIRAL, 0.1, 300));
+        Result own = run("--load-checkpoint", ckpt.toString(), "--points", "100", "--samples", "50",
+                "--out", dir.resolve("a").toString());
+        assertEquals(0, own.status(), own.out() + own.err());
+        assertTrue(own.out().startsWith("diffusion-lab: 100 spiral points (jitter 0.1; dataset and jitter from the "
+                + "checkpoint), T = 20, "), own.out());
+        assertFalse(own.out().contains("note:"), own.out());
+        // --jitter 0.1 by hand gives the same numbers: the checkpoint's jitter was really used
+        Result byHand = run("--load-checkpoint", ckpt.toString(), "--jitter", "0.1", "--points", "100", "--samples", "50",
+                "--out", dir.resolve("b").toString());
+        assertEquals(metrics(own), metrics(byHand));
+        Result other = run("--load-checkpoint", ckpt.toString(), "--jitter", "0.3", "--points", "100", "--samples", "50",
+                "--out", dir.resolve("c").toString());
+        assertEquals(0, other.status(), other.out() + other.err());
+        assertTrue(other.out().contains("\nnote: the model was trained on spiral (jitter 0.1) but is measured against spiral "
+                + "(jitter 0.3) (--jitter 0.3).\n"), other.out());
+        assertFalse(metrics(own).equals(metrics(other)), "--jitter 0.3 was not used");
+    }
+
+    @Test
+    @DisplayName("--jitter with a loaded non-spiral model is a usage error that names the checkpoint's dataset")
+    void loadJitterWithoutSpiral(@TempDir Path dir) throws IOException {
+        Path ckpt = checkpointOf(dir, new TrainingData(Dataset.CIRCLES, 0.02, 300));
+        Result r = run("--load-checkpoint", ckpt.toString(), "--jitter", "0.1", "--out", dir.resolve("a").toString());
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains("--jitter 0.1 is invalid here") && r.err().contains("trained on circles"), r.err());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -358,7 +425,7 @@ class MainTest {
     void loadRejectsTrainingFlags(String flag, @TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("m.bin");
         new org.diffusionlab.train.Checkpoint(org.diffusionlab.model.Mlp.init(8, new java.util.SplittableRandom(1)),
-                NoiseSchedule.linearBetaSchedule(20, 1e-4, 5e-3), TrainConfig.notebook()).save(ckpt);
+                NoiseSchedule.linearBetaSchedule(20, 1e-4, 5e-3), TrainConfig.notebook(), null).save(ckpt);
         Result r = run("--load-checkpoint", ckpt.toString(), flag, "--out", dir.resolve("b").toString());
         assertEquals(2, r.status(), r.out() + r.err());
         assertTrue(r.err().contains(flag.substring(0, flag.indexOf('='))), r.err());
@@ -373,7 +440,7 @@ class MainTest {
                 init.get(4).scale(1e3), init.get(5));
         Path ckpt = dir.resolve("broken.bin");
         new org.diffusionlab.train.Checkpoint(broken, NoiseSchedule.cosineBetaSchedule(20),
-                new org.diffusionlab.train.TrainConfig(1, 1e-3, 0.9, 0.9)).save(ckpt);
+                new org.diffusionlab.train.TrainConfig(1, 1e-3, 0.9, 0.9), null).save(ckpt);
         String[] common = {"--load-checkpoint", ckpt.toString(), "--points", "200", "--samples", "100", "--sampler", "posterior"};
         Result raw = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
                 java.util.stream.Stream.of("--out", dir.resolve("a").toString())).toArray(String[]::new));
@@ -524,6 +591,22 @@ class MainTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("T = 6, schedule from the checkpoint, model from " + v1
                 + " (hidden 4, trained 321 steps, lr 0.0015, momentum 0.95)"), r.out());
+        // it does not record its dataset: the --dataset default, said so
+        assertTrue(r.out().startsWith("diffusion-lab: 200 points (jitter 0.02), "), r.out());
+        assertTrue(r.out().contains("\nnote: " + v1 + " does not record the data its model was trained on (checkpoint "
+                + "format version 1 or 2); measuring it against --dataset spiral (the default).\n"), r.out());
+    }
+
+    @Test
+    @DisplayName("a version-2 checkpoint file (no recorded dataset) samples from the command, measured against --dataset")
+    void loadsVersionTwoCheckpoint(@TempDir Path dir) throws Exception {
+        Path v2 = Path.of(org.diffusionlab.train.Checkpoint.class.getResource("checkpoint-v2.bin").toURI());
+        Result r = run("--load-checkpoint", v2.toString(), "--dataset", "moons", "--points", "200", "--samples", "50",
+                "--out", dir.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().startsWith("diffusion-lab: 200 moons points, T = 5, schedule from the checkpoint"), r.out());
+        assertTrue(r.out().contains("\nnote: " + v2 + " does not record the data its model was trained on (checkpoint "
+                + "format version 1 or 2); measuring it against --dataset moons.\n"), r.out());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.diffusionlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.diffusionlab.data.Dataset;
+import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.Mlp;
 import org.diffusionlab.model.ScalarTimeEmbedding;
@@ -37,14 +40,16 @@ class CheckpointTest {
     private static Checkpoint example() {
         // large weights and non-zero biases so the network's output depends visibly on every parameter
         Mlp mlp = Mlp.init(3, 16, 2, 0.5, 0.1, new SplittableRandom(1));
-        return new Checkpoint(mlp, NoiseSchedule.cosineBetaSchedule(40), new TrainConfig(123, 1e-3, 0.9, 0.99));
+        return new Checkpoint(mlp, NoiseSchedule.cosineBetaSchedule(40), new TrainConfig(123, 1e-3, 0.9, 0.99),
+                new TrainingData(Dataset.MOONS, 0.02, 1500));
     }
 
     /** A 3-hidden-layer DeepMlp with a sinusoidal embedding, trained (on paper) by the mini-batch trainer. */
     private static Checkpoint deepExample() {
         DeepMlp net = DeepMlp.init(2, new SinusoidalTimeEmbedding(8), 3, 16, 0.5, 0.1, new SplittableRandom(3));
         return new Checkpoint(net, NoiseSchedule.cosineBetaSchedule(30), new MiniBatchConfig(77, 64, OptimizerChoice.ADAMW,
-                2e-3, LearningRateSchedule.COSINE, 1e-4, MiniBatchConfig.NO_CLIPPING, 0.999, 0.99));
+                2e-3, LearningRateSchedule.COSINE, 1e-4, MiniBatchConfig.NO_CLIPPING, 0.999, 0.99),
+                new TrainingData(Dataset.SPIRAL, 0.0731, 257));
     }
 
     private Path saved(Checkpoint c) throws IOException {
@@ -54,14 +59,30 @@ class CheckpointTest {
     }
 
     @Test
-    @DisplayName("a saved checkpoint loads back with bit-identical parameters, schedule and config")
+    @DisplayName("a saved checkpoint loads back with bit-identical parameters, schedule, config and training data")
     void roundTrip() throws IOException {
         Checkpoint original = example();
-        Checkpoint loaded = Checkpoint.load(saved(original));
+        Path p = saved(original);
+        assertEquals(3, ByteBuffer.wrap(Files.readAllBytes(p), 8, 4).getInt(), "save() writes format version 3");
+        Checkpoint loaded = Checkpoint.load(p);
         assertSameParameters(((Mlp) original.model()).parameters(), ((Mlp) loaded.model()).parameters());
         assertEquals(16, ((Mlp) loaded.model()).hiddenDim());
         assertArrayEquals(original.schedule().betas(), loaded.schedule().betas());
         assertEquals(original.config(), loaded.config());
+        assertEquals(new TrainingData(Dataset.MOONS, 0.02, 1500), loaded.trainingData());
+    }
+
+    @Test
+    @DisplayName("the training data round-trips for every dataset, and an unknown one (null) stays unknown")
+    void trainingDataRoundTrip() throws IOException {
+        Checkpoint base = example();
+        for (Dataset d : Dataset.values()) {
+            TrainingData data = new TrainingData(d, 0.125 + d.ordinal(), 2 + 1000 * d.ordinal());
+            Checkpoint c = new Checkpoint(base.model(), base.schedule(), base.config(), data);
+            assertEquals(data, Checkpoint.fromBytes(c.toBytes(), "x").trainingData(), d.id());
+        }
+        Checkpoint unknown = new Checkpoint(base.model(), base.schedule(), base.config(), null);
+        assertNull(Checkpoint.load(saved(unknown)).trainingData());
     }
 
     private static void assertSameParameters(List<SimpleMatrix> a, List<SimpleMatrix> b) {
@@ -86,9 +107,11 @@ class CheckpointTest {
         assertSameParameters(a.parameters(), b.parameters());
         assertArrayEquals(original.schedule().betas(), loaded.schedule().betas());
         assertEquals(original.config(), loaded.config());
+        assertEquals(new TrainingData(Dataset.SPIRAL, 0.0731, 257), loaded.trainingData());
         // the scalar embedding and one hidden layer, with a full-batch config
         DeepMlp shallow = DeepMlp.init(2, ScalarTimeEmbedding.INSTANCE, 1, 5, 0.3, 0.0, new SplittableRandom(4));
-        Checkpoint c = Checkpoint.fromBytes(new Checkpoint(shallow, original.schedule(), TrainConfig.notebook()).toBytes(), "x");
+        Checkpoint c = Checkpoint.fromBytes(new Checkpoint(shallow, original.schedule(), TrainConfig.notebook(),
+                original.trainingData()).toBytes(), "x");
         assertEquals(ScalarTimeEmbedding.INSTANCE, ((DeepMlp) c.model()).embedding());
         assertEquals(1, ((DeepMlp) c.model()).hiddenLayers());
         assertSameParameters(shallow.parameters(), ((DeepMlp) c.model()).parameters());
@@ -119,11 +142,41 @@ class CheckpointTest {
         assertSameParameters(expected.parameters(), ((Mlp) loaded.model()).parameters());
         assertArrayEquals(NoiseSchedule.linearBetaSchedule(6, 1e-3, 0.2).betas(), loaded.schedule().betas());
         assertEquals(new TrainConfig(321, 1.5e-3, 0.95, 0.98), loaded.config());
-        // re-saved, it becomes a version-2 file with the same content
+        assertNull(loaded.trainingData(), "version 1 does not record the data");
+        // re-saved, it becomes a file of the current version with the same content, the data still unknown
         Checkpoint again = Checkpoint.fromBytes(loaded.toBytes(), "re-saved");
         assertEquals(Checkpoint.VERSION, ByteBuffer.wrap(loaded.toBytes(), 8, 4).getInt());
         assertSameParameters(expected.parameters(), ((Mlp) again.model()).parameters());
         assertEquals(loaded.config(), again.config());
+        assertNull(again.trainingData());
+    }
+
+    @Test
+    @DisplayName("a version-2 file (before the training data was recorded) still loads, with the data unknown")
+    void versionTwoStillLoads() throws Exception {
+        // checkpoint-v2.bin was written by Checkpoint.save of format version 2 (commit dbaad41, before version 3)
+        // from exactly this model, schedule and config, by a throwaway main:
+        //   new Checkpoint(DeepMlp.init(2, new SinusoidalTimeEmbedding(4), 2, 3, 0.5, 0.1, new SplittableRandom(12)),
+        //       NoiseSchedule.linearBetaSchedule(5, 1e-3, 0.2), <the MiniBatchConfig below>).save(path)
+        // Version 2 ends after the model (no data section), so only the version-2 reader path can parse it.
+        Path fixture = Path.of(CheckpointTest.class.getResource("checkpoint-v2.bin").toURI());
+        byte[] bytes = Files.readAllBytes(fixture);
+        assertEquals(2, ByteBuffer.wrap(bytes, 8, 4).getInt(), "the fixture is not a version-2 file");
+        Checkpoint loaded = Checkpoint.load(fixture);
+        DeepMlp expected = DeepMlp.init(2, new SinusoidalTimeEmbedding(4), 2, 3, 0.5, 0.1, new SplittableRandom(12));
+        DeepMlp net = (DeepMlp) loaded.model();
+        assertEquals(4, net.embedding().dimension());
+        assertEquals(2, net.hiddenLayers());
+        assertSameParameters(expected.parameters(), net.parameters());
+        assertArrayEquals(NoiseSchedule.linearBetaSchedule(5, 1e-3, 0.2).betas(), loaded.schedule().betas());
+        assertEquals(new MiniBatchConfig(222, 16, OptimizerChoice.ADAMW, 2.5e-3, LearningRateSchedule.COSINE, 1e-4, 1.5,
+                0.99, 0.98), loaded.config());
+        assertNull(loaded.trainingData(), "version 2 does not record the data");
+        // the same checkpoint read as version 3 fails: the data section it lacks is reported, not invented
+        byte[] asV3 = bytes.clone();
+        asV3[11] = 3;
+        String message = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(asV3, "x")).getMessage();
+        assertTrue(message.contains("invalid content"), message);
     }
 
     @Test
@@ -144,7 +197,7 @@ class CheckpointTest {
     void atomicReplace() throws IOException {
         Path p = saved(example());
         Checkpoint other = new Checkpoint(Mlp.init(3, 4, 2, 0.1, 0, new SplittableRandom(2)),
-                NoiseSchedule.linearBetaSchedule(10, 1e-3, 0.1), TrainConfig.notebook());
+                NoiseSchedule.linearBetaSchedule(10, 1e-3, 0.1), TrainConfig.notebook(), null);
         other.save(p);
         assertEquals(4, ((Mlp) Checkpoint.load(p).model()).hiddenDim());
         try (Stream<Path> files = Files.list(dir)) {
@@ -200,10 +253,14 @@ class CheckpointTest {
     @DisplayName("another format version or extra bytes are rejected with the reason")
     void versionAndPadding() throws IOException {
         byte[] bytes = Files.readAllBytes(saved(example()));
-        byte[] v3 = bytes.clone();
-        v3[11] = 3;  // version is the int32 at bytes 8..11
-        String message = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(v3, "x")).getMessage();
-        assertTrue(message.contains("version 3") && message.contains("versions 1 and 2"), message);
+        byte[] v4 = bytes.clone();
+        v4[11] = 4;  // version is the int32 at bytes 8..11
+        String message = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(v4, "x")).getMessage();
+        assertTrue(message.contains("version 4") && message.contains("versions 1 to 3"), message);
+        byte[] v0 = bytes.clone();
+        v0[11] = 0;
+        message = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(v0, "x")).getMessage();
+        assertTrue(message.contains("version 0"), message);
         byte[] padded = Arrays.copyOf(bytes, bytes.length + 3);
         assertTrue(assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(padded, "x"))
                 .getMessage().contains("padded"));
@@ -234,6 +291,32 @@ class CheckpointTest {
         byte[] badOptimizer = text.replace("ADAMW", "ADAMX").getBytes(StandardCharsets.ISO_8859_1);
         e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(withFreshCrc(badOptimizer), "x"));
         assertTrue(e.getMessage().contains("ADAMX") && e.getMessage().contains("MOMENTUM_SGD"), e.getMessage());
+        byte[] badDataset = new String(example().toBytes(), StandardCharsets.ISO_8859_1).replace("moons", "moonX")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(withFreshCrc(badDataset), "x"));
+        assertTrue(e.getMessage().contains("moonX") && e.getMessage().contains(Dataset.validNames()), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("training data with a negative jitter or no points is rejected, on load and when made, naming the field")
+    void invalidTrainingData() {
+        byte[] bytes = example().toBytes();
+        // the data section ends the payload: ..., float64 jitter, int32 points, then the int32 CRC
+        int points = bytes.length - 4 - 4, jitter = points - 8;
+        byte[] noPoints = bytes.clone();
+        ByteBuffer.wrap(noPoints).putInt(points, 0);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> Checkpoint.fromBytes(withFreshCrc(noPoints), "x"));
+        assertTrue(e.getMessage().contains("points = 0"), e.getMessage());
+        byte[] negativeJitter = bytes.clone();
+        ByteBuffer.wrap(negativeJitter).putDouble(jitter, -0.5);
+        e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.fromBytes(withFreshCrc(negativeJitter), "x"));
+        assertTrue(e.getMessage().contains("jitter = -0.5"), e.getMessage());
+        IllegalArgumentException made = assertThrows(IllegalArgumentException.class,
+                () -> new TrainingData(Dataset.SPIRAL, Double.NaN, 10));
+        assertTrue(made.getMessage().startsWith("jitter = NaN"), made.getMessage());
+        made = assertThrows(IllegalArgumentException.class, () -> new TrainingData(null, 0.02, 10));
+        assertTrue(made.getMessage().startsWith("dataset = null"), made.getMessage());
     }
 
     /** The bytes with their CRC32 recomputed, so only the content checks can reject them. */
@@ -260,7 +343,7 @@ class CheckpointTest {
             }
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Checkpoint(stub, schedule, TrainConfig.notebook()));
+                () -> new Checkpoint(stub, schedule, TrainConfig.notebook(), null));
         assertTrue(e.getMessage().startsWith("model = ") && e.getMessage().contains("Mlp or a DeepMlp"), e.getMessage());
         org.diffusionlab.model.TimeEmbedding custom = new org.diffusionlab.model.TimeEmbedding() {
             @Override
@@ -274,10 +357,10 @@ class CheckpointTest {
             }
         };
         DeepMlp net = DeepMlp.init(2, custom, 1, 3, 0.1, 0, new SplittableRandom(1));
-        e = assertThrows(IllegalArgumentException.class, () -> new Checkpoint(net, schedule, TrainConfig.notebook()));
+        e = assertThrows(IllegalArgumentException.class, () -> new Checkpoint(net, schedule, TrainConfig.notebook(), null));
         assertTrue(e.getMessage().startsWith("model.embedding() = "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Checkpoint(example().model(), schedule, new Checkpoint(example().model(), schedule, TrainConfig.notebook())));
+                () -> new Checkpoint(example().model(), schedule, example(), null));
         assertTrue(e.getMessage().startsWith("config = ") && e.getMessage().contains("TrainConfig or a MiniBatchConfig"),
                 e.getMessage());
     }
