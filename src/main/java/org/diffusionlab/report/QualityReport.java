@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * SW(G_1, A_1) / SW(B_1, A_1) is printed too, for comparison.
  *
  * <p><b>Draw order.</b> Per dataset, everything comes from one {@code SplittableRandom(seed)}:
- * first a pool of n_train + {@value #POOL_EXTRA} points of the dataset in one draw (standardized
+ * first a pool of n_train + 2·P·{@value #SAMPLES} points of the dataset in one draw (standardized
  * together, so training and evaluation data share one distribution), then a shuffle of the pool's
  * rows ({@link HeldOutPairs#shuffledOrder}); positions 0..n_train−1 are the training data and the
  * rest the pairs, A_1, B_1, A_2, … ({@link HeldOutPairs#fromPool}); then the recipe's training;
@@ -64,8 +64,6 @@ public final class QualityReport {
     public static final int GENERATED_SETS = 20;
     /** P, the held-out real pairs of the judged floor (the first K also serve as the A_k of the generated sets). */
     public static final int FLOOR_PAIRS = 40;
-    /** Points drawn beyond the training data: the {@value #FLOOR_PAIRS} pairs. */
-    public static final int POOL_EXTRA = 2 * FLOOR_PAIRS * SAMPLES;
     /** The default seed. */
     public static final long DEFAULT_SEED = 42L;
 
