@@ -21,6 +21,9 @@ final class NoteBoard {
     private static final Set<String> OPEN = new LinkedHashSet<>();
     private static final Map<String, List<String>> NOTES = new ConcurrentHashMap<>();
 
+    /** Notes kept per graded test; later ones are dropped (with one line saying so). */
+    static final int MAX_NOTES_PER_TEST = 20;
+
     private NoteBoard() {}
 
     static void open(String key, Thread thread) {
@@ -56,6 +59,11 @@ final class NoteBoard {
         if (key == null) {
             return; // not inside a graded test: documented as a no-op
         }
-        NOTES.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(text);
+        List<String> notes = NOTES.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()));
+        if (notes.size() < MAX_NOTES_PER_TEST) {
+            notes.add(text);
+        } else if (notes.size() == MAX_NOTES_PER_TEST) {
+            notes.add("[further notes dropped: at most " + MAX_NOTES_PER_TEST + " per test]");
+        }
     }
 }

@@ -18,13 +18,13 @@ class Ex5ReflectionsTest {
     @Graded(exercise = "5.1", points = 0, manual = true)
     @DisplayName("Reflection 5.1: deterministic DDIM and the cosine schedule's capped β_T")
     void cappedBeta() {
-        ReflectionCheck.answer("5.1", Reflections.CAPPED_BETA, 30);
+        ReflectionCheck.answer("5.1", Reflections.class, "CAPPED_BETA", 30);
     }
 
     @Test
     @Graded(exercise = "5.2", points = 0, manual = true)
     @DisplayName("Reflection 5.2: the noise floor and the sample size")
     void noiseFloor() {
-        ReflectionCheck.answer("5.2", Reflections.NOISE_FLOOR, 30);
+        ReflectionCheck.answer("5.2", Reflections.class, "NOISE_FLOOR", 30);
     }
 }

@@ -18,13 +18,13 @@ class Ex5ReflectionsTest {
     @Graded(exercise = "5.1", points = 0, manual = true)
     @DisplayName("Reflection 5.1: why β is capped at 0.999, and the first reverse step")
     void betaCap() {
-        ReflectionCheck.answer("5.1", Reflections.BETA_CAP, 30);
+        ReflectionCheck.answer("5.1", Reflections.class, "BETA_CAP", 30);
     }
 
     @Test
     @Graded(exercise = "5.2", points = 0, manual = true)
     @DisplayName("Reflection 5.2: clipping x̂0, and why it is off for toy data")
     void clipping() {
-        ReflectionCheck.answer("5.2", Reflections.CLIPPING, 30);
+        ReflectionCheck.answer("5.2", Reflections.class, "CLIPPING", 30);
     }
 }

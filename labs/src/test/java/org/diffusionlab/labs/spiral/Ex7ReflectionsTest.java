@@ -18,27 +18,27 @@ class Ex7ReflectionsTest {
     @Graded(exercise = "7.1", points = 0, manual = true)
     @DisplayName("Reflection 7.1: the schedule and sample quality")
     void scheduleAndQuality() {
-        ReflectionCheck.answer("7.1", Reflections.SCHEDULE_AND_QUALITY, 30);
+        ReflectionCheck.answer("7.1", Reflections.class, "SCHEDULE_AND_QUALITY", 30);
     }
 
     @Test
     @Graded(exercise = "7.2", points = 0, manual = true)
     @DisplayName("Reflection 7.2: the smoothing factor")
     void smoothing() {
-        ReflectionCheck.answer("7.2", Reflections.SMOOTHING, 30);
+        ReflectionCheck.answer("7.2", Reflections.class, "SMOOTHING", 30);
     }
 
     @Test
     @Graded(exercise = "7.3", points = 0, manual = true)
     @DisplayName("Reflection 7.3: forward vs reverse snapshots")
     void snapshots() {
-        ReflectionCheck.answer("7.3", Reflections.SNAPSHOTS, 30);
+        ReflectionCheck.answer("7.3", Reflections.class, "SNAPSHOTS", 30);
     }
 
     @Test
     @Graded(exercise = "7.4", points = 0, manual = true)
     @DisplayName("Experiments report 7.4: two experiments and a lesson")
     void experimentsReport() {
-        ReflectionCheck.answer("7.4", Reflections.EXPERIMENTS_REPORT, 60);
+        ReflectionCheck.answer("7.4", Reflections.class, "EXPERIMENTS_REPORT", 60);
     }
 }

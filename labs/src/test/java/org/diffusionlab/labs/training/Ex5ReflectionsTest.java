@@ -18,13 +18,13 @@ class Ex5ReflectionsTest {
     @Graded(exercise = "5.1", points = 0, manual = true)
     @DisplayName("Reflection 5.1: why a sinusoidal embedding instead of t/T")
     void whySinusoidal() {
-        ReflectionCheck.answer("5.1", Reflections.WHY_SINUSOIDAL, 30);
+        ReflectionCheck.answer("5.1", Reflections.class, "WHY_SINUSOIDAL", 30);
     }
 
     @Test
     @Graded(exercise = "5.2", points = 0, manual = true)
     @DisplayName("Reflection 5.2: what Adam's bias correction fixes in the first steps")
     void biasCorrection() {
-        ReflectionCheck.answer("5.2", Reflections.BIAS_CORRECTION, 30);
+        ReflectionCheck.answer("5.2", Reflections.class, "BIAS_CORRECTION", 30);
     }
 }

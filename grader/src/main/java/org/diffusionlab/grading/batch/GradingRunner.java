@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Permission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +22,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.diffusionlab.grading.Feedback;
 import org.diffusionlab.grading.Graded;
+import org.diffusionlab.grading.Grading;
+import org.diffusionlab.grading.sandbox.Sandbox;
 import org.diffusionlab.grading.Lab;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
@@ -90,8 +91,19 @@ public final class GradingRunner {
                     true, StandardCharsets.UTF_8);
             System.setOut(capped);
             System.setErr(capped);
-            NoExit guard = new NoExit();
-            System.setSecurityManager(guard);
+            // No student code runs in this JVM: the exercise methods of its lab classes call the sandbox.
+            if (Sandbox.enabled()) {
+                Sandbox.onProblem(p -> events.line("PROBLEM", p));
+                Grading.useStaticFieldReader((owner, field) -> {
+                    try {
+                        return Sandbox.staticField(owner, field);
+                    } catch (RuntimeException | Error e) {
+                        throw e;
+                    } catch (Throwable t) {
+                        throw new IllegalStateException(t);
+                    }
+                });
+            }
             Set<String> studentClasses = new HashSet<>(Files.readAllLines(Path.of(opts.get("--student-classes"))));
             Describer feedback = new Describer(studentClasses);
             List<DiscoverySelector> selectors = new ArrayList<>();
@@ -112,11 +124,11 @@ public final class GradingRunner {
             } catch (Throwable t) {
                 events.line("ABORT", feedback.describe(t));
                 log.flush();
-                guard.allowExit = true;
+                Sandbox.close();
                 System.exit(3);
             }
             log.flush();
-            guard.allowExit = true;
+            Sandbox.close();
             // A timed-out test's thread may still spin; end the JVM rather than wait for it.
             System.exit(0);
         }
@@ -239,34 +251,6 @@ public final class GradingRunner {
         private boolean isStudentClass(String cls) {
             int nested = cls.indexOf('$');
             return studentClasses.contains(nested < 0 ? cls : cls.substring(0, nested));
-        }
-    }
-
-    /** Blocks System.exit from graded code (Java 17: needs -Djava.security.manager=allow; deprecated since 17). */
-    private static final class NoExit extends SecurityManager {
-        volatile boolean allowExit;
-
-        @Override
-        public void checkPermission(Permission perm) {
-            // Everything else is allowed: this manager only guards the JVM's life.
-        }
-
-        @Override
-        public void checkPermission(Permission perm, Object context) {
-            // As above.
-        }
-
-        @Override
-        public void checkExit(int status) {
-            if (!allowExit) {
-                throw new ExitBlocked(status);
-            }
-        }
-    }
-
-    private static final class ExitBlocked extends SecurityException {
-        ExitBlocked(int status) {
-            super("System.exit(" + status + ") was called; graded code must return or throw instead");
         }
     }
 

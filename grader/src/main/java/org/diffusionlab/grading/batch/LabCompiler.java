@@ -121,6 +121,67 @@ final class LabCompiler {
                         + " signature?); the whole package was graded as the stubs: " + join(otherErrors));
             }
         }
+        return new Result(revertedFiles, revertedPackages, studentClassNames(student));
+    }
+
+    /**
+     * Compiles the lab sources of {@code labTree} alone (no graders: in the sandboxed batch grader they
+     * are compiled once, against the pristine stubs) into {@code classes}. A student file that does not
+     * compile goes back to its stub; if the student's changes break a pristine file of a package (a
+     * changed signature), the whole package goes back to the stubs.
+     */
+    Result compileLab(Path labTree, Path classes, Set<String> student) throws IOException {
+        Map<String, String> revertedFiles = new LinkedHashMap<>();
+        Map<String, String> revertedPackages = new LinkedHashMap<>();
+        for (int round = 0; ; round++) {
+            SubmissionGrader.deleteTree(classes);
+            Files.createDirectories(classes);
+            List<Path> sources = new ArrayList<>();
+            for (String pkg : new TreeSet<>(course.labPackages)) {
+                sources.addAll(javaFiles(labTree, pkg));
+            }
+            List<Diagnostic<? extends JavaFileObject>> errors = javac(sources, classes);
+            if (errors.isEmpty()) {
+                break;
+            }
+            if (round > course.studentFiles.size() + 2) {
+                throw new IllegalStateException("the lab does not compile even with every file reverted to its stub");
+            }
+            Map<String, List<String>> byStudentFile = new LinkedHashMap<>();
+            Map<String, List<String>> byOtherPackage = new LinkedHashMap<>();
+            for (Diagnostic<? extends JavaFileObject> d : errors) {
+                String rel = studentRelative(labTree, d);
+                if (rel != null && student.contains(rel)) {
+                    byStudentFile.computeIfAbsent(rel, k -> new ArrayList<>()).add(describe(d));
+                } else if (rel != null && rel.startsWith(Course.LABS_MAIN_JAVA + "/")) {
+                    byOtherPackage.computeIfAbsent(Course.packageOf(rel.substring(Course.LABS_MAIN_JAVA.length() + 1)),
+                            k -> new ArrayList<>()).add(describe(d));
+                } else {
+                    throw new IllegalStateException("the pristine lab does not compile: " + describe(d));
+                }
+            }
+            for (Map.Entry<String, List<String>> e : byStudentFile.entrySet()) {
+                revert(labTree, e.getKey(), student);
+                revertedFiles.put(e.getKey(), join(e.getValue()));
+            }
+            if (byStudentFile.isEmpty()) {
+                for (Map.Entry<String, List<String>> e : byOtherPackage.entrySet()) {
+                    List<String> mine = student.stream().filter(rel -> inPackage(rel, e.getKey())).toList();
+                    if (mine.isEmpty()) {
+                        throw new IllegalStateException("the pristine lab does not compile: " + join(e.getValue()));
+                    }
+                    for (String rel : mine) {
+                        revert(labTree, rel, student);
+                    }
+                    revertedPackages.put(e.getKey(), "your changes break the lab's own files (did you change a"
+                            + " signature?); the whole package was graded as the stubs: " + join(e.getValue()));
+                }
+            }
+        }
+        return new Result(revertedFiles, revertedPackages, studentClassNames(student));
+    }
+
+    private static Set<String> studentClassNames(Set<String> student) {
         Set<String> studentClasses = new TreeSet<>();
         for (String rel : student) {
             if (rel.startsWith(Course.LABS_MAIN_JAVA + "/") && rel.endsWith(".java")) {
@@ -128,11 +189,16 @@ final class LabCompiler {
                 studentClasses.add(path.substring(0, path.length() - ".java".length()).replace('/', '.'));
             }
         }
-        return new Result(revertedFiles, revertedPackages, studentClasses);
+        return studentClasses;
     }
 
     /** Compiles sources into {@code out}; returns the errors (none = success). */
     List<Diagnostic<? extends JavaFileObject>> javac(List<Path> sources, Path out) throws IOException {
+        return javac(sources, out, null);
+    }
+
+    /** As above, with {@code extra} (may be null) on the class path before the grading class path. */
+    List<Diagnostic<? extends JavaFileObject>> javac(List<Path> sources, Path out, String extra) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
             throw new IllegalStateException("no Java compiler in this runtime: run the batch grader on a JDK");
@@ -140,7 +206,8 @@ final class LabCompiler {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
                 StandardCharsets.UTF_8)) {
-            List<String> options = List.of("-d", out.toString(), "-classpath", out + File.pathSeparator + classpath,
+            String cp = out + File.pathSeparator + (extra == null ? "" : extra + File.pathSeparator) + classpath;
+            List<String> options = List.of("-d", out.toString(), "-classpath", cp,
                     "--release", "17", "-proc:none", "-implicit:none", "-nowarn", "-encoding", "UTF-8");
             compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
                     .call();

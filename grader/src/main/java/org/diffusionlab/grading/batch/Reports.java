@@ -25,7 +25,7 @@ final class Reports {
         List<String> remarks = new ArrayList<>(r.problems());
         remarks.addAll(r.notes());
         // getBytes replaces a lone surrogate (from a broken message) by '?' where writeString would throw
-        Files.write(dir.resolve(GradeReport.JSON),
+        writeAtomically(dir.resolve(GradeReport.JSON),
                 report.toJson(String.join("\n\n", remarks)).getBytes(StandardCharsets.UTF_8));
         StringBuilder md = new StringBuilder("# Feedback for ").append(r.student()).append(": ")
                 .append(number(report.score())).append(" / ").append(number(report.maxScore())).append(" points\n\n");
@@ -37,7 +37,15 @@ final class Reports {
             md.append('\n');
         }
         md.append(report.toMarkdown().replaceFirst("^# Grades\n\n", ""));
-        Files.write(dir.resolve("feedback.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+        writeAtomically(dir.resolve("feedback.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a sibling temp file and renames it over the target: a reader never sees half a report. */
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The student's outcomes as the engine's report entries: feedback first, then the test's notes. */
@@ -82,7 +90,7 @@ final class Reports {
                     .append(csvCell(String.join("; ", r.problems().stream().map(Reports::oneLine).toList())))
                     .append('\n');
         }
-        Files.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));
+        writeAtomically(file, csv.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A multi-line problem (e.g. a compiler message) as one line of at most 200 characters. */

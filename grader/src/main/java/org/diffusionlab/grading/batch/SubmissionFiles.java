@@ -95,6 +95,13 @@ final class SubmissionFiles {
                 ignored.add(rel);
                 continue;
             }
+            if (!course.studentFiles.contains(target)) {
+                // Only the lab's own files are graded: a new class in a lab package (a Math.java, a class
+                // named like a grader) could otherwise shadow what the graders' package sees.
+                notes.add("ignored " + rel + ": " + target.substring(target.lastIndexOf('/') + 1)
+                        + " is not one of the lab's files (only those are graded; put helpers inside them)");
+                continue;
+            }
             int match = commonTail(segments, target.split("/"));
             Integer previous = matchLength.get(target);
             if (previous != null) {

@@ -25,8 +25,9 @@ import org.diffusionlab.grading.batch.RunLog.Outcome;
 
 /**
  * Grades one submission: collect the student's lab files, overlay them on the pristine stubs, compile
- * with the pristine graders, run the graders in a forked JVM under a time and memory limit, and turn
- * whatever happened (including a kill or a crash) into an outcome for every graded test.
+ * them alone, and run the pristine graders in a trusted JVM that calls the student's exercise methods
+ * in a bubblewrap sandbox ({@link org.diffusionlab.grading.sandbox.Sandbox}); turn whatever happened
+ * (a timeout, an exit, a crash, a kill) into an outcome for every graded test.
  */
 final class SubmissionGrader {
 
@@ -38,6 +39,16 @@ final class SubmissionGrader {
      */
     record Limits(int timeoutSeconds, int memoryMb, int testTimeoutSeconds, long outputCapBytes) {}
 
+    /**
+     * What the batch prepares once for every submission.
+     *
+     * @param trustedClasses the graders and the rewritten pristine lab classes (the trusted JVM's)
+     * @param labClassList   the lab class names that cross the channel by value, one per line
+     * @param runtime        the worker's runtime (wire classes, EJML), readable inside the sandbox
+     * @param sandboxRoot    where each submission's compiled classes go (readable by the sandbox user)
+     */
+    record Setup(Path trustedClasses, Path labClassList, Path runtime, Path sandboxRoot) {}
+
     static final String RUNNER = GradingRunner.class.getName();
 
     private final Course course;
@@ -45,13 +56,15 @@ final class SubmissionGrader {
     private final String gradingClasspath;
     private final Limits limits;
     private final LabCompiler compiler;
+    private final Setup setup;
 
-    SubmissionGrader(Course course, List<GradedTest> catalog, String gradingClasspath, Limits limits) {
+    SubmissionGrader(Course course, List<GradedTest> catalog, String gradingClasspath, Limits limits, Setup setup) {
         this.course = course;
         this.catalog = catalog;
         this.gradingClasspath = gradingClasspath;
         this.limits = limits;
         this.compiler = new LabCompiler(course, gradingClasspath);
+        this.setup = setup;
     }
 
     /**
@@ -93,9 +106,10 @@ final class SubmissionGrader {
         }
         problems.addAll(fileNotes.values());
 
-        Path classes = work.resolve("classes");
+        Path classes = setup.sandboxRoot().resolve(work.getFileName().toString()).resolve("classes");
         Set<String> supplied = new LinkedHashSet<>(files.keySet());
-        LabCompiler.Result compiled = compiler.compile(labTree, classes, supplied);
+        LabCompiler.Result compiled = compiler.compileLab(labTree, classes, supplied);
+        org.diffusionlab.grading.sandbox.Bubblewrap.makeReadable(classes);
         compiled.revertedFiles().forEach((rel, msg) -> {
             String note = "compile error in " + rel + " (graded as the stub):\n" + msg;
             fileNotes.put(rel, note);
@@ -145,13 +159,11 @@ final class SubmissionGrader {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         List<String> remaining = new ArrayList<>();
         for (GradedTest t : catalog) {
-            Path classFile = classes.resolve(t.className().replace('.', '/') + ".class");
-            if (Files.exists(classFile)) {
-                remaining.add(t.key());
-            } else {
-                outcomes.put(t.key(), new Outcome(false, "not run: the grader did not compile against this submission"));
-            }
+            remaining.add(t.key());
         }
+        Path command = work.resolve("sandbox-command.txt");
+        Files.write(command, org.diffusionlab.grading.sandbox.Bubblewrap.command(setup.runtime(), classes,
+                new org.diffusionlab.grading.sandbox.Bubblewrap.Limits(limits.memoryMb(), 256, 16, 64)));
         Path studentClasses = work.resolve("student-classes.txt");
         Files.write(studentClasses, compiled.studentClasses());
         Path output = out.resolve("output.txt");
@@ -164,9 +176,10 @@ final class SubmissionGrader {
             Path engineReport = engineReport(work);
             Files.deleteIfExists(engineReport);
             String key = RunLog.newKey();
-            Process process = fork(work, labTree, classes, select, logFile, studentClasses);
+            Process process = fork(work, command, select, logFile, studentClasses);
             sendKey(process, key);
-            Thread drain = drain(process.getInputStream(), output, attempt);
+            java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+            Thread drain = drain(process.getInputStream(), output, attempt, dropped);
             boolean finished;
             try {
                 finished = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -184,10 +197,19 @@ final class SubmissionGrader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (dropped.get() > 0) {
+                problems.add("output cap: the console output passed " + limits.outputCapBytes() / 1024 + " KB; "
+                        + dropped.get() + " more bytes were dropped (output.txt)");
+            }
             readNotes(engineReport, remaining, testNotes);
             RunLog log = RunLog.read(logFile, key);
             if (log.forged > 0) {
                 problems.add("the grading log had " + log.forged + " line(s) not written by the grader (ignored)");
+            }
+            for (String p : log.problems) {
+                if (problems.size() < 20 && !problems.contains("sandbox: " + p)) {
+                    problems.add("sandbox: " + p);
+                }
             }
             log.results.forEach((k, v) -> {
                 if (remaining.contains(k)) {
@@ -268,19 +290,25 @@ final class SubmissionGrader {
         return lab + "\u0000" + exercise + "\u0000" + name;
     }
 
-    private Process fork(Path work, Path labTree, Path classes, Path select, Path logFile, Path studentClasses)
-            throws IOException {
-        String classpath = String.join(File.pathSeparator, classes.toString(), labTree.resolve("resources").toString(),
+    /**
+     * Starts the trusted grading JVM: the graders and the rewritten pristine lab classes, the core's
+     * reference implementation and JUnit. No student class is on its class path; the student's code
+     * runs in the worker it starts with {@code command}.
+     */
+    private Process fork(Path work, Path command, Path select, Path logFile, Path studentClasses) throws IOException {
+        String classpath = String.join(File.pathSeparator, setup.trustedClasses().toString(),
                 course.repo.resolve(Course.GRADER_RESOURCES).toString(), gradingClasspath);
-        List<String> command = List.of(javaExecutable(),
-                "-Xmx" + limits.memoryMb() + "m",
+        List<String> args = List.of(javaExecutable(),
+                "-Xmx" + TRUSTED_HEAP_MB + "m",
                 "-XX:+UseSerialGC",
                 "-XX:-UsePerfData",
                 "-Djava.awt.headless=true",
                 "-Dfile.encoding=UTF-8",
-                // Java 17 needs this to install the System.exit guard; see GradingRunner.NoExit.
-                "-Djava.security.manager=allow",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED",
                 "-Dgrading.reportDir=" + engineReport(work).getParent(),
+                "-Dgrading.sandbox.command=" + command,
+                "-Dgrading.sandbox.labClasses=" + setup.labClassList(),
+                "-Dgrading.sandbox.callTimeoutSeconds=" + limits.testTimeoutSeconds(),
                 "-cp", classpath,
                 RUNNER,
                 "--log", logFile.toString(),
@@ -288,8 +316,11 @@ final class SubmissionGrader {
                 "--student-classes", studentClasses.toString(),
                 "--test-timeout", Integer.toString(limits.testTimeoutSeconds()),
                 "--output-cap", Long.toString(limits.outputCapBytes()));
-        return new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(args).directory(work.toFile()).redirectErrorStream(true).start();
     }
+
+    /** Heap of the trusted JVM (graders and reference; the student's code has its own, {@code --memory-mb}). */
+    static final int TRUSTED_HEAP_MB = 768;
 
     /** Hands the runner its log key on stdin, so it never shows on a command line or in the environment. */
     static void sendKey(Process process, String key) throws IOException {
@@ -299,7 +330,7 @@ final class SubmissionGrader {
     }
 
     /** Copies the first bytes of the JVM's console to the student's output.txt and discards the rest. */
-    private Thread drain(InputStream in, Path output, int attempt) {
+    private Thread drain(InputStream in, Path output, int attempt, java.util.concurrent.atomic.AtomicLong dropped) {
         long cap = limits.outputCapBytes();
         Thread t = new Thread(() -> {
             try (in; OutputStream file = Files.newOutputStream(output, StandardOpenOption.CREATE,
@@ -308,11 +339,14 @@ final class SubmissionGrader {
                 byte[] buf = new byte[8192];
                 long kept = 0;
                 for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-                    if (kept < cap) {
-                        int k = (int) Math.min(n, cap - kept);
-                        file.write(buf, 0, k);
-                        kept += k;
-                    }
+                    int k = (int) Math.min(n, Math.max(0, cap - kept));
+                    file.write(buf, 0, k);
+                    kept += k;
+                    dropped.addAndGet(n - k);
+                }
+                if (dropped.get() > 0) {
+                    file.write(("\n[output cap: " + dropped.get() + " more bytes were dropped]\n")
+                            .getBytes(StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 // The process was killed; whatever was copied stays.

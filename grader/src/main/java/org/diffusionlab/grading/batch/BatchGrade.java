@@ -2,6 +2,8 @@ package org.diffusionlab.grading.batch;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.diffusionlab.grading.GradeReport;
 import org.diffusionlab.grading.batch.RunLog.Outcome;
+import org.diffusionlab.grading.sandbox.Bubblewrap;
+import org.diffusionlab.grading.sandbox.TrustedClasses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,16 +102,31 @@ public final class BatchGrade implements Callable<Integer> {
             throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
         }
         out = out.toAbsolutePath().normalize();
+        // the forked JVMs run in other folders: every class path entry must be absolute
+        classpath = String.join(File.pathSeparator, java.util.Arrays.stream(classpath.split(File.pathSeparator))
+                .filter(e -> !e.isBlank()).map(e -> Path.of(e).toAbsolutePath().normalize().toString()).toList());
         submissions = submissions.toAbsolutePath().normalize();
         Course course = new Course(repo);
         Path work = out.resolve(".work");
         SubmissionGrader.deleteTree(work);
         Files.createDirectories(work);
-        List<GradedTest> catalog = catalog(course, work.resolve("pristine"));
+        Path sandboxRoot = Files.createTempDirectory("diffusion-lab-sandbox-");
+        try {
+            return gradeClass(course, work, sandboxRoot);
+        } finally {
+            SubmissionGrader.deleteTree(sandboxRoot);
+        }
+    }
+
+    private List<StudentResult> gradeClass(Course course, Path work, Path sandboxRoot) throws Exception {
+        Bubblewrap.makeReadable(sandboxRoot);
+        Bubblewrap.check(sandboxRoot);
+        SubmissionGrader.Setup setup = prepare(course, work.resolve("pristine"), sandboxRoot);
+        List<GradedTest> catalog = catalog(course, work.resolve("pristine"), setup);
         Map<String, Path> entries = submissionsByStudent();
         SubmissionGrader.Limits limits = new SubmissionGrader.Limits(timeoutSeconds, memoryMb, testTimeoutSeconds,
                 outputKb * 1024L);
-        SubmissionGrader grader = new SubmissionGrader(course, catalog, classpath, limits);
+        SubmissionGrader grader = new SubmissionGrader(course, catalog, classpath, limits, setup);
         double max = StudentResult.maxScore(catalog);
         System.out.printf(Locale.ROOT, "grading %d submission(s), %d graded tests worth %s points, %d at a time%n",
                 entries.size(), catalog.size(), Reports.number(max), jobs);
@@ -163,16 +182,56 @@ public final class BatchGrade implements Callable<Integer> {
         }
     }
 
-    /** Compiles the pristine stubs with all graders and lists every graded test (the gradebook's columns). */
-    private List<GradedTest> catalog(Course course, Path dir) throws IOException,
-            InterruptedException {
+    /**
+     * Compiles the pristine lab and, against it, every grader (visible and hidden) once; rewrites the
+     * lab's exercise methods to run in the sandbox; lays out the worker's runtime.
+     */
+    private SubmissionGrader.Setup prepare(Course course, Path dir, Path sandboxRoot) throws IOException {
         Path labTree = dir.resolve("lab");
-        Path classes = dir.resolve("classes");
         SubmissionGrader.copyTree(course.repo.resolve(Course.LABS_MAIN), labTree);
-        new LabCompiler(course, classpath).compile(labTree, classes, new HashSet<>());
-        Path log = dir.resolve("catalog.log");
-        String cp = String.join(File.pathSeparator, classes.toString(), labTree.resolve("resources").toString(),
+        LabCompiler compiler = new LabCompiler(course, classpath);
+        Path labClasses = dir.resolve("lab-classes");
+        compiler.compileLab(labTree, labClasses, new HashSet<>());
+        Path trusted = dir.resolve("trusted-classes");
+        Files.createDirectories(trusted);
+        List<Path> graders = new ArrayList<>();
+        for (String pkg : course.graderPackages()) {
+            graders.addAll(course.graderSources(pkg));
+        }
+        var errors = compiler.javac(graders, trusted, labClasses.toString());
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("the graders do not compile against the pristine lab: " + errors.get(0));
+        }
+        try (URLClassLoader loader = new URLClassLoader(urls(classpath), ClassLoader.getPlatformClassLoader())) {
+            int n = TrustedClasses.rewrite(labClasses, trusted, loader);
+            if (n == 0) {
+                throw new IllegalStateException("no exercise method (a stub throwing \"TODO ...\") found in " + Course.LABS_MAIN);
+            }
+        }
+        Path labClassList = dir.resolve("lab-classes.txt");
+        Files.write(labClassList, TrustedClasses.classNames(labClasses));
+        Path runtime = sandboxRoot.resolve("runtime");
+        WorkerRuntime.write(runtime, classpath);
+        Bubblewrap.makeReadable(runtime);
+        return new SubmissionGrader.Setup(trusted, labClassList, runtime, sandboxRoot);
+    }
+
+    private static URL[] urls(String classpath) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+        }
+        return urls.toArray(new URL[0]);
+    }
+
+    /** Lists every graded test (the gradebook's columns) from the trusted classes. */
+    private List<GradedTest> catalog(Course course, Path dir, SubmissionGrader.Setup setup) throws IOException,
+            InterruptedException {
+        String cp = String.join(File.pathSeparator, setup.trustedClasses().toString(),
                 course.repo.resolve(Course.GRADER_RESOURCES).toString(), classpath);
+        Path log = dir.resolve("catalog.log");
         Process p = new ProcessBuilder(SubmissionGrader.javaExecutable(), "-cp", cp, SubmissionGrader.RUNNER,
                 "--log", log.toString(), "--list", Course.LAB_ROOT_PACKAGE)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("catalog-output.txt").toFile()).start();

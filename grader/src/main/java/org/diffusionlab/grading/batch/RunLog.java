@@ -31,6 +31,8 @@ final class RunLog {
     final Set<String> started = new LinkedHashSet<>();
     final Map<String, Outcome> results = new LinkedHashMap<>();
     final Map<String, String> classFailures = new LinkedHashMap<>();
+    /** What the sandbox reported: restarts and why (timeout, exit, memory, protocol), for the instructor. */
+    final List<String> problems = new ArrayList<>();
     String abort;
     boolean done;
 
@@ -94,6 +96,7 @@ final class RunLog {
             case "CLASSFAIL" -> classFailures.putIfAbsent(f[1], f[2]);
             case "ABORT" -> abort = f[1];
             case "DONE" -> done = true;
+            case "PROBLEM" -> problems.add(f[1]);
             default -> throw new IllegalStateException("unknown grading log line: " + String.join("\t", raw));
         }
     }

@@ -1,0 +1,112 @@
+package org.diffusionlab.grading.sandbox;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.diffusionlab.grading.wire.Peer;
+
+/**
+ * The trusted JVM's door to the student's code. The pristine lab classes in this JVM are rewritten
+ * ({@link TrustedClasses}) so that each exercise method calls {@link #invoke}, which runs the
+ * student's version in the sandboxed worker and returns its result as data. Everything else — the
+ * graders, the reference implementation, the verdict — stays in this JVM, which runs no student code.
+ *
+ * <p>Configured by system properties the batch grader sets: {@code grading.sandbox.command} (a file
+ * with the worker's command line, one argument per line), {@code grading.sandbox.labClasses} (a file
+ * naming the lab classes that cross by value) and {@code grading.sandbox.callTimeoutSeconds}.
+ */
+public final class Sandbox {
+
+    private static Session session;
+    private static List<String> command;
+    private static Set<String> labClasses;
+    private static long callTimeoutNanos;
+    private static Consumer<String> problems = p -> System.err.println("[sandbox] " + p);
+
+    private Sandbox() {}
+
+    /** Where problem lines (a restart and why) go; the batch runner logs them for the instructor. */
+    public static synchronized void onProblem(Consumer<String> sink) {
+        problems = sink;
+    }
+
+    /** Whether this JVM grades through a sandbox (the command property is set). */
+    public static boolean enabled() {
+        return System.getProperty("grading.sandbox.command") != null;
+    }
+
+    /** Runs the student's version of an exercise method (static, or on {@code self}) in the worker. */
+    public static synchronized Object invoke(Method method, Object self, Object[] args) throws Throwable {
+        Session s = session();
+        boolean isStatic = Modifier.isStatic(method.getModifiers());
+        try {
+            return s.call(isStatic ? Peer.STATIC : Peer.INSTANCE, method.getDeclaringClass().getName(), -1, method,
+                    self, args);
+        } catch (SandboxException e) {
+            problems.accept(e.kind() + ": " + e.getMessage() + " [" + method.getDeclaringClass().getSimpleName() + "."
+                    + method.getName() + "]");
+            throw e;
+        } catch (Peer.ProtocolException | IOException e) {
+            s.kill();
+            String text = "the sandboxed JVM broke the grading protocol (" + e.getMessage()
+                    + "): did your code write to System.out's file descriptor directly? It was restarted";
+            problems.accept("protocol: " + text);
+            throw new SandboxException(text, "protocol");
+        }
+    }
+
+    /** The student's value of a static field of a lab class (the reflections' text constants). */
+    public static synchronized Object staticField(Class<?> owner, String field) throws Throwable {
+        Session s = session();
+        try {
+            return s.getStatic(owner.getName(), field);
+        } catch (Peer.ProtocolException | IOException e) {
+            s.kill();
+            throw new SandboxException("the sandboxed JVM broke the grading protocol: " + e.getMessage(), "protocol");
+        }
+    }
+
+    /** Ends the worker (at the end of a grading run). */
+    public static synchronized void close() {
+        if (session != null) {
+            session.kill();
+            session = null;
+        }
+    }
+
+    private static Session session() throws IOException {
+        if (session != null && !session.isDead()) {
+            return session;
+        }
+        if (command == null) {
+            String file = System.getProperty("grading.sandbox.command");
+            if (file == null) {
+                throw new IllegalStateException("this JVM has no sandbox (grading.sandbox.command is not set)");
+            }
+            command = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            labClasses = new LinkedHashSet<>(Files.readAllLines(Path.of(System.getProperty("grading.sandbox.labClasses")),
+                    StandardCharsets.UTF_8));
+            labClasses.removeIf(String::isBlank);
+            callTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("grading.sandbox.callTimeoutSeconds", 20));
+        }
+        if (session != null) {
+            problems.accept("restart: a new sandboxed JVM was started for the remaining tests");
+        }
+        try {
+            session = Session.start(new ArrayList<>(command), labClasses, callTimeoutNanos);
+        } catch (IOException e) {
+            problems.accept("start: " + e.getMessage());
+            throw new SandboxException("could not start the sandbox for your code: " + e.getMessage(), "start");
+        }
+        return session;
+    }
+}

@@ -1,0 +1,216 @@
+package org.diffusionlab.grading.sandbox;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.diffusionlab.grading.wire.JdkInterfaces;
+import org.diffusionlab.grading.wire.Peer;
+
+/**
+ * The trusted side of one sandboxed worker process: starts it with the command the batch grader
+ * prepared (bubblewrap around a JVM), talks to it, and ends it. A call that does not return within
+ * its time limit, a thread interrupt (JUnit's preemptive timeout), the worker's death or a protocol
+ * error ends the worker; the failing call then throws {@link SandboxException} saying why.
+ */
+final class Session extends Peer {
+
+    private static final byte[] EOF = new byte[0];
+
+    /**
+     * Starts every worker from one thread that lives as long as this JVM: bubblewrap's
+     * {@code --die-with-parent} is tied to the thread that started it, and JUnit runs each test (with
+     * a preemptive timeout) on a thread of its own that ends with the test.
+     */
+    private static final java.util.concurrent.ExecutorService LAUNCHER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "sandbox-launcher");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private final Process process;
+    private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+    private final long callTimeoutNanos;
+    private final String description;
+    private volatile boolean dead;
+
+    private Session(Process process, Set<String> labClasses, long callTimeoutNanos, String description) {
+        super(new TrustedRules(labClasses), true, process.getOutputStream());
+        this.process = process;
+        this.callTimeoutNanos = callTimeoutNanos;
+        this.description = description;
+        Thread reader = new Thread(() -> pump(process.getInputStream()), "sandbox-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts a worker and says hello (the lab classes that may cross by value). */
+    static Session start(List<String> command, Set<String> labClasses, long callTimeoutNanos) throws IOException {
+        Process p;
+        try {
+            p = LAUNCHER.submit(() -> new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start())
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the sandbox", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        Session s = new Session(p, labClasses, callTimeoutNanos, "the sandboxed JVM that runs your code");
+        try {
+            s.send(HELLO, out -> {
+                out.writeInt(VERSION);
+                writeNames(out, labClasses);
+            });
+            byte[] reply = s.nextFrame(TimeUnit.SECONDS.toNanos(60));
+            DataInputStream in = payload(reply);
+            if (in.readByte() != HELLO || in.readInt() != VERSION) {
+                throw new ProtocolException("the worker did not answer the greeting");
+            }
+        } catch (IOException | RuntimeException e) {
+            s.kill();
+            throw new IOException("the sandbox did not start: " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    boolean isDead() {
+        return dead;
+    }
+
+    private void pump(InputStream raw) {
+        DataInputStream in = new DataInputStream(raw);
+        try {
+            while (true) {
+                int length = in.readInt();
+                if (length <= 0 || length > MAX_FRAME) {
+                    throw new IOException("a frame of " + length + " bytes");
+                }
+                byte[] frame = new byte[length];
+                in.readFully(frame);
+                frames.add(frame);
+            }
+        } catch (IOException e) {
+            frames.add(EOF);
+        }
+    }
+
+    @Override
+    protected byte[] readFrame() throws IOException {
+        return nextFrame(callTimeoutNanos);
+    }
+
+    private byte[] nextFrame(long timeoutNanos) throws IOException {
+        byte[] frame;
+        try {
+            frame = frames.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            kill();
+            Thread.currentThread().interrupt();
+            throw new SandboxException("timed out: the test's time limit ran out while your code ran, so "
+                    + description + " was stopped (an infinite loop, or far too much work?)", "timeout");
+        }
+        if (frame == null) {
+            kill();
+            throw new SandboxException("timed out: your code did not return within "
+                    + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s, so " + description
+                    + " was stopped (an infinite loop, or far too much work?)", "timeout");
+        }
+        if (frame == EOF) {
+            throw died();
+        }
+        return frame;
+    }
+
+    private SandboxException died() {
+        dead = true;
+        int code;
+        try {
+            code = process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = -1;
+        }
+        kill();
+        String why = switch (code) {
+            case 137 -> "was killed (SIGKILL: usually its memory limit)";
+            case 134 -> "aborted (SIGABRT: usually its native-memory limit)";
+            case -1 -> "stopped answering";
+            default -> code > 128 ? "was killed by signal " + (code - 128)
+                    : "exited with status " + code + " (System.exit(" + code + ") in your code, or a crash)";
+        };
+        return new SandboxException(description + " " + why + " while this test ran", code == 137 ? "memory" : "exit");
+    }
+
+    /** Ends the worker and everything it started (bubblewrap's PID namespace dies with it). */
+    void kill() {
+        dead = true;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    protected Method resolve(byte target, String owner, int handle, String name, Class<?>[] types)
+            throws ReflectiveOperationException {
+        if (target != HANDLE) {
+            throw new ProtocolException("the worker may only call back objects it was lent");
+        }
+        return handleMethod(handle, name, types);
+    }
+
+    /** A reference object lent to the student's code is usable only during the call it was lent for. */
+    @Override
+    protected void outermostCallEnded() {
+        codec.revokeHandles();
+    }
+
+    /** What the trusted side accepts: the pristine lab classes, and the JDK's functional interfaces. */
+    static final class TrustedRules implements org.diffusionlab.grading.wire.Codec.Rules {
+        private final Set<String> labClasses;
+
+        TrustedRules(Set<String> labClasses) {
+            this.labClasses = labClasses;
+        }
+
+        @Override
+        public boolean isValueClass(String className) {
+            return labClasses.contains(className);
+        }
+
+        @Override
+        public Class<?> valueClass(String className) throws ClassNotFoundException {
+            if (!labClasses.contains(className)) {
+                throw new ClassNotFoundException(className + " is not a lab class");
+            }
+            return Class.forName(className, true, Session.class.getClassLoader());
+        }
+
+        @Override
+        public Class<?> handleInterface(String className) {
+            if (!labClasses.contains(className) && !JdkInterfaces.allowed(className)) {
+                return null;
+            }
+            try {
+                return Class.forName(className, false, Session.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return null;
+            }
+        }
+
+        @Override
+        public Class<?> parameterType(String name) throws ClassNotFoundException {
+            return JdkInterfaces.type(name, Session.class.getClassLoader());
+        }
+    }
+}
