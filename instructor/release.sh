@@ -6,6 +6,6 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(realpath -m "$1")"; shift
 cd "$repo"
-mvn -q -B ${MVN_FLAGS:-} -pl src compile dependency:build-classpath -Dmdep.outputFile=target/tool-classpath.txt
-exec java -cp "src/target/classes:$(cat src/target/tool-classpath.txt)" \
+mvn -q -B ${MVN_FLAGS:-} -pl grader -am compile dependency:build-classpath -Dmdep.outputFile=target/tool-classpath.txt
+exec java -cp "grader/target/classes:$(cat grader/target/tool-classpath.txt)" \
   org.diffusionlab.grading.batch.Release --repo "$repo" --out "$out" "$@"

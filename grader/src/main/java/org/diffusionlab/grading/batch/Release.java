@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Writes the student release: a copy of the repository without what students must not get
- * ({@link #EXCLUDED}: solutions, hidden graders, instructor tooling, CI, benchmarks, build output,
- * the core's own tests), then checks it for solution text and zips it. In the release the root pom's
+ * ({@link #EXCLUDED}: solutions, hidden graders, instructor tooling and the trusted batch grader, CI,
+ * benchmarks, build output, the core's own tests), then checks it for solution text and zips it. In the release the root pom's
  * {@code with-solutions} profile is inactive (no solutions/pom.xml), so plain {@code mvn test} grades
  * the labs.
  *
@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
 public final class Release implements Callable<Integer> {
 
     /** Paths (relative to the repo root) never released; any folder named target/ is skipped too. */
-    static final List<String> EXCLUDED = List.of("solutions", Course.HIDDEN_GRADERS, "instructor", ".git", ".ci",
+    static final List<String> EXCLUDED = List.of("solutions", Course.HIDDEN_GRADERS, "instructor", "grader", ".git", ".ci",
             "bench", "outputs", "src/test", ".idea", ".vscode");
 
     @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")

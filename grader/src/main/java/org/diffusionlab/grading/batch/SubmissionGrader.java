@@ -309,6 +309,7 @@ final class SubmissionGrader {
                 "-Dgrading.sandbox.command=" + command,
                 "-Dgrading.sandbox.labClasses=" + setup.labClassList(),
                 "-Dgrading.sandbox.callTimeoutSeconds=" + limits.testTimeoutSeconds(),
+                "-Dgrading.sandbox.stats=" + Boolean.getBoolean("grading.sandbox.stats"),
                 "-cp", classpath,
                 RUNNER,
                 "--log", logFile.toString(),

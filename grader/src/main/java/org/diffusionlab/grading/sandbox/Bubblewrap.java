@@ -25,12 +25,16 @@ public final class Bubblewrap {
 
         /** Address space: the heap, plus what the JVM itself reserves (code cache, class space, stacks). */
         public long addressSpaceBytes() {
-            return (heapMb + 1536L) << 20;
+            return (heapMb + 768L) << 20;
         }
     }
 
-    /** The unprivileged user the worker runs as when the grader is root ("nobody"). */
-    static final int NOBODY = 65534;
+    /**
+     * The unprivileged users the workers run as when the grader is root: one per submission in turn
+     * (61000, 61001, ...), so that one submission's processes never count against another's limit.
+     */
+    static final int FIRST_UID = 61000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_UID = new java.util.concurrent.atomic.AtomicInteger();
 
     private Bubblewrap() {}
 
@@ -39,6 +43,11 @@ public final class Bubblewrap {
      * @param studentClasses the student's compiled lab classes
      */
     public static List<String> command(Path runtime, Path studentClasses, Limits limits) {
+        return command(runtime, studentClasses, limits, FIRST_UID + Math.floorMod(NEXT_UID.getAndIncrement(), 1000));
+    }
+
+    /** As above, as user {@code uid} (when the grader is root). */
+    static List<String> command(Path runtime, Path studentClasses, Limits limits, int uid) {
         String javaHome = System.getProperty("java.home");
         List<String> c = new ArrayList<>(List.of("prlimit",
                 "--nproc=" + limits.processes(),
@@ -48,7 +57,7 @@ public final class Bubblewrap {
                 "--nofile=512",
                 "--"));
         if (isRoot()) {
-            c.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+            c.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
         }
         c.addAll(List.of("bwrap",
                 "--unshare-all", "--die-with-parent", "--new-session",
@@ -59,6 +68,9 @@ public final class Bubblewrap {
                 "--size", Long.toString((long) limits.tmpMb() << 20), "--tmpfs", "/tmp"));
         if (!javaHome.startsWith("/usr/")) {
             c.addAll(List.of("--ro-bind", javaHome, javaHome));
+        }
+        for (String file : jdkConfiguration()) {
+            c.addAll(List.of("--ro-bind", file, file));
         }
         c.addAll(List.of(
                 "--ro-bind", runtime.toString(), "/sandbox/runtime",
@@ -90,6 +102,36 @@ public final class Bubblewrap {
         }
     }
 
+    private static List<String> jdkConfiguration;
+
+    /**
+     * The files outside {@code /usr} that the JDK's own files link to (Debian keeps {@code java.security},
+     * {@code jvm.cfg} and the CA certificates under {@code /etc}): without them, code that touches the
+     * security providers (even {@code Files.createTempDirectory}) fails in the sandbox.
+     */
+    static synchronized List<String> jdkConfiguration() {
+        if (jdkConfiguration == null) {
+            java.util.Set<String> files = new java.util.TreeSet<>();
+            Path home = Path.of(System.getProperty("java.home"));
+            try (var paths = Files.walk(home, 5)) {
+                for (Path p : paths.filter(Files::isSymbolicLink).toList()) {
+                    try {
+                        Path real = p.toRealPath();
+                        if (!real.startsWith("/usr") && !real.startsWith(home) && Files.isRegularFile(real)) {
+                            files.add(real.toString());
+                        }
+                    } catch (IOException dangling) {
+                        // a link to nothing (src.zip without the sources): nothing to bind
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            jdkConfiguration = List.copyOf(files);
+        }
+        return jdkConfiguration;
+    }
+
     static boolean isRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -105,6 +147,7 @@ public final class Bubblewrap {
      */
     public static void check(Path scratch) throws IOException {
         Path empty = Files.createDirectories(scratch.resolve("check"));
+        makeReadable(scratch);
         List<String> c = command(empty, empty, new Limits(64, 64, 1, 1));
         List<String> trial = new ArrayList<>(c.subList(0, c.lastIndexOf("--") + 1));
         trial.add("/usr/bin/true");

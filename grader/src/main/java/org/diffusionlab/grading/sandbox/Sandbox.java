@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.diffusionlab.grading.wire.Peer;
+import org.diffusionlab.grading.wire.Throwables;
 
 /**
  * The trusted JVM's door to the student's code. The pristine lab classes in this JVM are rewritten
@@ -61,7 +62,34 @@ public final class Sandbox {
                     + "): did your code write to System.out's file descriptor directly? It was restarted";
             problems.accept("protocol: " + text);
             throw new SandboxException(text, "protocol");
+        } catch (Throwable t) {
+            if (t instanceof Throwables.RemoteException remote && remote.isError()) {
+                // A JVM error may leave the worker short of memory or threads: the next call gets a fresh one,
+                // so that it costs only this call.
+                s.kill();
+            }
+            String reached = reachedFor(t);
+            if (reached != null) {
+                problems.accept("reference: the code of " + method.getDeclaringClass().getSimpleName() + "."
+                        + method.getName() + " reached for " + reached + " (the course's own code, which is not"
+                        + " available while grading)");
+            }
+            throw t;
         }
+    }
+
+    private static final java.util.regex.Pattern COURSE_CLASS =
+            java.util.regex.Pattern.compile("org[./]diffusionlab[./](?!labs[./])[\\w./$]+");
+
+    /** The course class (outside the labs) an exception says the student's code tried to load, if any. */
+    static String reachedFor(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            java.util.regex.Matcher m = COURSE_CLASS.matcher(String.valueOf(c.getMessage()));
+            if (m.find()) {
+                return m.group().replace('/', '.');
+            }
+        }
+        return null;
     }
 
     /** The student's value of a static field of a lab class (the reflections' text constants). */
@@ -77,6 +105,9 @@ public final class Sandbox {
 
     /** Ends the worker (at the end of a grading run). */
     public static synchronized void close() {
+        if (session != null && Boolean.getBoolean("grading.sandbox.stats")) {
+            System.err.println(session.stats());
+        }
         if (session != null) {
             session.kill();
             session = null;

@@ -80,6 +80,11 @@ final class Session extends Peer {
         return s;
     }
 
+    String stats() {
+        return "[sandbox] " + framesSent + " messages sent (" + bytesSent / 1024 + " KB), " + callsServed
+                + " callbacks served";
+    }
+
     boolean isDead() {
         return dead;
     }
@@ -139,7 +144,7 @@ final class Session extends Peer {
         }
         kill();
         String why = switch (code) {
-            case 137 -> "was killed (SIGKILL: usually its memory limit)";
+            case 137 -> "was killed (SIGKILL: its memory limit, or a kill -9)";
             case 134 -> "aborted (SIGABRT: usually its native-memory limit)";
             case -1 -> "stopped answering";
             default -> code > 128 ? "was killed by signal " + (code - 128)

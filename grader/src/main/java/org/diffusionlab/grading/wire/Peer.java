@@ -51,6 +51,8 @@ public abstract class Peer {
     }
 
     protected final Codec codec;
+    /** Messages and bytes this side sent, and calls it served (for the batch grader's statistics). */
+    protected long framesSent, bytesSent, callsServed;
     private final OutputStream out;
     private int depth;
 
@@ -117,6 +119,8 @@ public abstract class Peer {
         if (bytes.size() > MAX_FRAME) {
             throw new IOException("a message of " + bytes.size() + " bytes exceeds the channel's limit of " + MAX_FRAME);
         }
+        framesSent++;
+        bytesSent += bytes.size();
         DataOutputStream frame = new DataOutputStream(out);
         frame.writeInt(bytes.size());
         bytes.writeTo(frame);
@@ -219,6 +223,7 @@ public abstract class Peer {
 
     /** Runs one call from the other side and answers it. */
     protected final void serveCall(DataInputStream in) throws IOException {
+        callsServed++;
         Object[] args;
         Object self;
         Method method;

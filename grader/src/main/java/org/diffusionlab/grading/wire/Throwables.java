@@ -10,16 +10,24 @@ import java.lang.reflect.Constructor;
  * exception of the same class (so a grader's {@code assertThrows(IllegalArgumentException.class, ...)}
  * works) and anything else as a {@link RemoteException} naming the original class.
  */
-final class Throwables {
+public final class Throwables {
 
     private static final int MAX_MESSAGE = 4000;
     private static final int MAX_FRAMES = 64;
     private static final int MAX_CAUSES = 4;
 
     /** An exception of a class that is not rebuilt on this side. */
-    static final class RemoteException extends RuntimeException {
+    public static final class RemoteException extends RuntimeException {
+        private final String remoteClass;
+
         RemoteException(String className, String message) {
             super(className + (message == null ? "" : ": " + message));
+            this.remoteClass = className;
+        }
+
+        /** Whether the other side threw a JVM error (out of memory, stack overflow, a linkage error). */
+        public boolean isError() {
+            return remoteClass.startsWith("java.lang.") && remoteClass.endsWith("Error");
         }
     }
 

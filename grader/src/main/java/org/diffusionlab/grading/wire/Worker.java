@@ -100,7 +100,18 @@ public final class Worker extends Peer {
         if (!labClasses.contains(owner)) {
             throw new ProtocolException(owner + " is not a lab class");
         }
-        Method m = Class.forName(owner, true, Worker.class.getClassLoader()).getDeclaredMethod(name, types);
+        Class<?> c = Class.forName(owner, true, Worker.class.getClassLoader());
+        Method m;
+        try {
+            m = c.getDeclaredMethod(name, types);
+        } catch (NoSuchMethodException e) {
+            StringBuilder params = new StringBuilder();
+            for (Class<?> t : types) {
+                params.append(params.length() == 0 ? "" : ", ").append(t.getSimpleName());
+            }
+            throw new NoSuchMethodException("your " + c.getSimpleName() + " has no method " + name + "(" + params
+                    + "): did you change its signature? Keep the one the lab gives");
+        }
         m.setAccessible(true);
         return m;
     }

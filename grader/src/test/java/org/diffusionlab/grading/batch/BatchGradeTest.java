@@ -49,6 +49,7 @@ class BatchGradeTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     @DisplayName("a class of thirteen submissions gets exact points, each failure reported for its own student and test")
     void gradesSyntheticClass() throws Exception {
+        SandboxAvailable.assume();
         Path subs = tmp.resolve("submissions");
         Map<String, Double> expected = writeSyntheticClass(subs);
         Path out = tmp.resolve("graded");
@@ -61,20 +62,20 @@ class BatchGradeTest {
         assertFeedback(out, "carol", "2.1", "compile error in labs/src/main/java/" + PKG + "toy/Scale.java");
         assertFeedback(out, "carol", "2.1", "';' expected");
         assertFeedback(out, "dave", "3.1", "timed out");
-        assertFeedback(out, "erin", "1.2", "System.exit(1) was called");
+        assertFeedback(out, "erin", "1.2", "System.exit(1)");
         assertFeedback(out, "frank", "2.1", "OutOfMemoryError");
         assertFeedback(out, "ivan", "1.1", "StackOverflowError");
-        assertFeedback(out, "mallory", "2.1", "exit code 137");
+        assertFeedback(out, "mallory", "2.1", "SIGKILL");
         assertFeedback(out, "nina", "2.1", "Scale.java missing from the submission");
-        assertFeedback(out, "oscar", "1.1", "graded as the stubs");
+        assertFeedback(out, "oscar", "1.1", "did you change its signature?");
         assertFeedback(out, "bob", "1.1", "not implemented yet: TODO 1.1");
         // Grading.note texts reach the batch reports through the engine's own report in the forked JVM
         assertFeedback(out, "alice", "3.1", "grader's note: countUp was called with n = 4");
         String bob = Files.readString(out.resolve("bob/results.json"));
         assertTrue(bob.contains("\"extra_data\": {\"notes\": [\"grader's note: countUp was called with n = 4\"]}"),
                 "a failed test keeps its note apart from the failure:\n" + bob);
-        assertTrue(Files.readString(out.resolve("peggy/feedback.md")).contains("not written by the grader"),
-                "a forged log line is reported");
+        assertTrue(Files.readString(out.resolve("peggy/feedback.md")).contains("sandbox: memory: the sandboxed JVM"),
+                "a worker that kills itself is reported:\n" + Files.readString(out.resolve("peggy/feedback.md")));
 
         String grace = Files.readString(out.resolve("grace/results.json"));
         assertTrue(grace.contains("\"visibility\": \"after_due_date\""), "the hidden test keeps its visibility:\n" + grace);
@@ -146,11 +147,14 @@ class BatchGradeTest {
         write(nina.resolve(PKG + "loops/Count.java"), count.replace("int[] out = new int[n];",
                 "for (int k = 0; k < 200_000; k++) {\n            System.out.println(\"flooding the console \" + k);\n        }\n"
                         + "        int[] out = new int[n];"));
-        // A changed signature breaks the toy graders: lab toy is graded as stubs, lab loops still counts.
+        // A changed signature: the graders' calls of sum find no such method (1.1 and the mean tests that
+        // need it fail, with a message saying so); Scale and Count still count, and so does the one mean
+        // test that `return 0` happens to satisfy.
         writeLab(subs.resolve("oscar"), sums.replace("sum(double[] values)", "sum(float[] values)")
                 .replace("return sum(values) / values.length;", "return 0;"), scale, count);
 
-        // Forges a passing result in the grading log, then kills its JVM so the forgery would stand.
+        // Tries to forge a passing result in the grading log (there is none in its sandbox: only its own
+        // private /tmp), then kills its JVM; a fresh worker has no marker file, so it dies on every call.
         writeLab(subs.resolve("peggy"), sums.replace("double total = 0.0;", String.join("\n",
                 "if (!java.nio.file.Files.exists(java.nio.file.Path.of(\"forged.mark\"))) {",
                 "    try (var logs = java.nio.file.Files.list(java.nio.file.Path.of(\".\"))) {",
@@ -178,8 +182,8 @@ class BatchGradeTest {
         expected.put("ivan", 4.0);
         expected.put("mallory", 6.0);
         expected.put("nina", 6.0);
-        expected.put("oscar", 1.0);
-        expected.put("peggy", 7.0);
+        expected.put("oscar", 4.0);
+        expected.put("peggy", 4.0);
         return expected;
     }
 
