@@ -37,18 +37,14 @@ import picocli.CommandLine.Option;
  * the result is {@code gradebook.csv} plus, per student, {@code feedback.md}, {@code results.json}
  * (Gradescope format) and {@code output.txt} (the first bytes of its console).
  *
- * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold the core classes (they
- * include {@link GradingRunner}, run in each forked JVM) and their dependencies, JUnit Jupiter and the
- * JUnit Platform launcher.
+ * <p>The grading classpath ({@code --classpath}, default: this JVM's) must hold this module (it includes
+ * {@link GradingRunner}, run in each trusted JVM), the grading engine, the core (the graders compare
+ * with its reference) and their dependencies, JUnit Jupiter and the JUnit Platform launcher.
  *
- * <p>What isolates students from each other: a JVM per submission with -Xmx, a wall-clock limit
- * (the process tree is killed), JUnit's preemptive per-test timeout, System.exit blocked by a
- * SecurityManager (Java 17 with -Djava.security.manager=allow; deprecated for removal — on a JDK
- * without it an exit just ends that JVM, which is then reported like a crash), a JVM restart after a
- * crash so one fatal test costs only itself, console output capped, and a grading log signed with a
- * per-run key. It is not a sandbox against deliberate attacks (graded code can read and write files
- * and use the network): grade untrusted code in a container, from a copy of the repository without
- * solutions/.
+ * <p>The verdict is made where student code cannot reach: the graders run in a trusted JVM per
+ * submission, and the student's exercise methods run in a bubblewrap sandbox that sees neither the
+ * graders, the core, the repository nor other submissions ({@link org.diffusionlab.grading.sandbox.Sandbox},
+ * docs/trusted-grading.md). The batch refuses to start without bubblewrap.
  */
 @Command(name = "batch-grade", mixinStandardHelpOptions = true,
         description = "Grade every submission in a folder with the pristine graders (visible and hidden).")

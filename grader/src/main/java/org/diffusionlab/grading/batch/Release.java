@@ -39,7 +39,7 @@ public final class Release implements Callable<Integer> {
 
     /** Paths (relative to the repo root) never released; any folder named target/ is skipped too. */
     static final List<String> EXCLUDED = List.of("solutions", Course.HIDDEN_GRADERS, "instructor", "grader", ".git", ".ci",
-            "bench", "outputs", "src/test", ".idea", ".vscode");
+            "bench", "outputs", "src/test", "grading/src/test", ".idea", ".vscode");
 
     @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")
     Path repo;

@@ -91,7 +91,8 @@ class RedTeamTest {
             for (Attack a : attacks) {
                 String feedback = Files.readString(out.resolve(a.student()).resolve("feedback.md"));
                 String json = Files.readString(out.resolve(a.student()).resolve("results.json"));
-                for (String secret : List.of(HIDDEN_SECRET, SOLUTION_SECRET, "Ex3ForwardHiddenTest")) {
+                // (a submission built on the solutions carries the solutions' reflections itself)
+                for (String secret : a.onSolutions() ? List.of(HIDDEN_SECRET) : List.of(HIDDEN_SECRET, SOLUTION_SECRET)) {
                     assertFalse(json.contains(secret) || feedback.contains(secret), a.student() + " read " + secret);
                 }
                 assertTrue(json.length() < 200_000, a.student() + "'s results.json is " + json.length() + " bytes");

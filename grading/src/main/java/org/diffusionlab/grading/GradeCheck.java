@@ -38,10 +38,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Usage (from the repository root, after {@code mvn test} built both reports):
  * <pre>
- *   mvn -q -pl src compile exec:java -Dexec.mainClass=org.diffusionlab.grading.GradeCheck \
- *       -Dexec.args="[--labs DIR] [--solutions DIR] [--allow-cross-exercise]"
+ *   java -cp CLASSPATH org.diffusionlab.grading.GradeCheck [--labs DIR] [--solutions DIR] [--allow-cross-exercise]
  * </pre>
- * (or {@code java -cp CLASSPATH}, CLASSPATH holding the core and picocli, as the solutions module does).
+ * (CLASSPATH holding this module and picocli, as the solutions module's {@code mvn test} does).
  * Defaults: {@code labs/target/grades} and {@code solutions/target/grades} (each holding results.json).
  * Exit codes: 0 all hold, 1 a check failed (reasons printed), 2 bad usage.
  */

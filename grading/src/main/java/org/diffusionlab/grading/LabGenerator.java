@@ -38,10 +38,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Usage (from the repository root):
  * <pre>
- *   mvn -q -pl src compile exec:java -Dexec.mainClass=org.diffusionlab.grading.LabGenerator \
- *       -Dexec.args="[--check] [--solutions DIR] [--labs DIR]"
+ *   instructor/generate-labs.sh [--check] [--solutions DIR] [--labs DIR]
  * </pre>
- * (or {@code java -cp CLASSPATH}, CLASSPATH holding the core and picocli, as the solutions module does).
+ * (or {@code java -cp CLASSPATH}, CLASSPATH holding this module and picocli, as the solutions module does).
  * Defaults: {@code --solutions solutions/src/main}, {@code --labs labs/src/main}. Without
  * {@code --check} it writes the labs files that changed and deletes labs files that have no solution
  * counterpart (the labs tree is generated). With {@code --check} it changes nothing and exits 1 when
