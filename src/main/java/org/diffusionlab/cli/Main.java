@@ -27,6 +27,7 @@ import org.diffusionlab.cli.Choices.ScheduleKind;
 import org.diffusionlab.cli.MetricTable.Floored;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
+import org.diffusionlab.data.Sizes;
 import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.metrics.DistributionMetrics;
@@ -225,12 +226,16 @@ public final class Main implements Callable<Integer> {
     private final PrintStream out;
     private final boolean interactive;
 
+    /** The heap a run may fill, in bytes ({@link RunBudget}): {@link Runtime#maxMemory()}, smaller in tests. */
+    final long heapBytes;
+
     /** The flags checked and resolved, set first thing in {@link #call}. */
     private Choices choices;
 
-    private Main(PrintStream out, boolean interactive) {
+    private Main(PrintStream out, boolean interactive, long heapBytes) {
         this.out = out;
         this.interactive = interactive;
+        this.heapBytes = heapBytes;
     }
 
     public static void main(String[] args) {
@@ -244,8 +249,13 @@ public final class Main implements Callable<Integer> {
      * @return the exit status (0, 1 or 2, see the class comment)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Sizes.maxHeap());
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} with runs refused above {@code heapBytes} of estimated memory. */
+    static int run(String[] args, PrintStream out, PrintStream err, long heapBytes) {
         boolean interactive = out == System.out && System.console() != null;
-        CommandLine cmd = new CommandLine(new Main(out, interactive));
+        CommandLine cmd = new CommandLine(new Main(out, interactive, heapBytes));
         cmd.getCommandSpec().usageMessage().footer(RecipeText.recipeFooter());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
@@ -258,7 +268,8 @@ public final class Main implements Callable<Integer> {
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof TrainingDivergedException || ex instanceof IOException) {
-                c.getErr().println("error: " + ex.getMessage());
+                c.getErr().println("error: " + (ex instanceof IOException io ? "cannot write: " + PathChecks.reason(io)
+                        : ex.getMessage()));
                 c.getErr().flush();
                 return CommandLine.ExitCode.SOFTWARE;
             }
@@ -294,11 +305,9 @@ public final class Main implements Callable<Integer> {
         choices = Choices.of(this);
         NoiseSchedule schedule = choices.schedule;
         int T = schedule.T();
-        try {
-            Files.createDirectories(outDir);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--out " + outDir + " cannot be created: " + e);
-        }
+        // Every path before any work: a read-only folder must not cost a training run.
+        PathChecks.outputFolder(spec.commandLine(), "--out", outDir);
+        if (saveCheckpoint != null) PathChecks.fileToWrite(spec.commandLine(), "--save-checkpoint", saveCheckpoint);
 
         // One independent stream per use, split in a fixed order, so that e.g. --steps does not
         // change the data, the initial weights or the floor. New streams go at the end.
@@ -358,8 +367,6 @@ public final class Main implements Callable<Integer> {
                         + "than %s).%n", plain(choices.modelChoice.lr()));
             }
             if (saveCheckpoint != null) {
-                Path parent = saveCheckpoint.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
                 new Checkpoint(model, schedule, choices.modelChoice.config(),
                         new TrainingData(choices.dataset, choices.jitter, choices.nPoints)).save(saveCheckpoint);
                 t0 = phase("save", t0, "checkpoint " + saveCheckpoint);
