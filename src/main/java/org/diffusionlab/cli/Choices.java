@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
+import org.diffusionlab.data.Sizes;
 import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.Mlp;
@@ -304,7 +305,7 @@ final class Choices {
                     r.points(), r.T(), r.width(), r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), r.samples(), v + 1,
                     r.steps(), gif, r.loaded())));
         }
-        String problem = RunBudget.check(run, sizeFlags, flags.heapBytes);
+        String problem = RunBudget.check(run, sizeFlags, Sizes.maxHeap());
         if (problem != null) throw new ParameterException(cmd, problem);
     }
 

@@ -27,7 +27,6 @@ import org.diffusionlab.cli.Choices.ScheduleKind;
 import org.diffusionlab.cli.MetricTable.Floored;
 import org.diffusionlab.data.Dataset;
 import org.diffusionlab.data.Datasets;
-import org.diffusionlab.data.Sizes;
 import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.metrics.DistributionMetrics;
@@ -229,16 +228,12 @@ public final class Main implements Callable<Integer> {
     private final PrintStream out;
     private final boolean interactive;
 
-    /** The heap a run may fill, in bytes ({@link RunBudget}): {@link Runtime#maxMemory()}, smaller in tests. */
-    final long heapBytes;
-
     /** The flags checked and resolved, set first thing in {@link #call}. */
     private Choices choices;
 
-    private Main(PrintStream out, boolean interactive, long heapBytes) {
+    private Main(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
-        this.heapBytes = heapBytes;
     }
 
     public static void main(String[] args) {
@@ -252,19 +247,14 @@ public final class Main implements Callable<Integer> {
      * @return the exit status (0, 1, 2 or 3, see the class comment)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, Sizes.maxHeap());
-    }
-
-    /** {@link #run(String[], PrintStream, PrintStream)} with runs refused above {@code heapBytes} of estimated memory. */
-    static int run(String[] args, PrintStream out, PrintStream err, long heapBytes) {
         boolean interactive = out == System.out && System.console() != null;
-        CommandLine cmd = new CommandLine(new Main(out, interactive, heapBytes));
+        CommandLine cmd = new CommandLine(new Main(out, interactive));
         cmd.getCommandSpec().usageMessage().footer(RecipeText.recipeFooter());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("error: " + typeError(ex));
             c.usage(c.getErr());
             c.getErr().flush();
             return CommandLine.ExitCode.USAGE;
@@ -279,6 +269,21 @@ public final class Main implements Callable<Integer> {
             throw ex;
         });
         return cmd.execute(args);
+    }
+
+    /**
+     * picocli's message, with a type error made clearer: it names every name of the option (it
+     * reports "--hidden" for a bad "--width") and says what an int flag accepts ("2e9" is no int).
+     */
+    private static String typeError(ParameterException ex) {
+        String msg = ex.getMessage();
+        if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && msg.startsWith("Invalid value for option")) {
+            if (o.names().length > 1) msg = msg.replace("'" + o.longestName() + "'", "'" + String.join("' / '", o.names()) + "'");
+            if (o.type() == Integer.class || o.type() == int.class) {
+                msg += " (a whole number from -2147483648 to 2147483647, written out: 2000000000, not 2e9)";
+            }
+        }
+        return msg;
     }
 
     /** What training hands to sampling: the trained model ({@link Mlp} or {@link DeepMlp}) and its smoothed loss curve. */

@@ -23,9 +23,20 @@ public final class Sizes {
 
     private Sizes() {}
 
-    /** The heap the JVM may grow to, in bytes ({@link Runtime#maxMemory()}: -Xmx or its default). */
+    /**
+     * The system property that lowers {@link #maxHeap()} below the JVM's (bytes), so that tests
+     * can throw huge sizes at the library without any of them being allocated.
+     */
+    public static final String MAX_HEAP_PROPERTY = "diffusionlab.maxHeap";
+
+    /**
+     * The heap the JVM may grow to, in bytes: {@link Runtime#maxMemory()} (-Xmx or its default),
+     * or {@value #MAX_HEAP_PROPERTY} when that is set and smaller.
+     */
     public static long maxHeap() {
-        return Runtime.getRuntime().maxMemory();
+        long jvm = Runtime.getRuntime().maxMemory();
+        Long set = Long.getLong(MAX_HEAP_PROPERTY);
+        return set != null && set > 0 ? Math.min(jvm, set) : jvm;
     }
 
     /**
@@ -35,13 +46,13 @@ public final class Sizes {
      *
      * @param name the parameter's name, as in "n = 2000000000 is invalid: ..."
      * @param value its value, ≥ 0
-     * @param elementsPerUnit elements of the largest array per unit of {@code value}, ≥ 1
+     * @param elementsPerUnit elements of the largest array per unit of {@code value} (0 counts as 1)
      * @param bytesPerUnit bytes allocated per unit of {@code value}, ≥ 1
      * @param what what is allocated, in words ("the n × 2 points")
      * @throws IllegalArgumentException if {@code value} exceeds the limit
      */
     public static void requireFits(String name, long value, long elementsPerUnit, long bytesPerUnit, String what) {
-        long arrayLimit = MAX_ARRAY / elementsPerUnit, heapLimit = maxHeap() / bytesPerUnit;
+        long arrayLimit = MAX_ARRAY / Math.max(1, elementsPerUnit), heapLimit = maxHeap() / Math.max(1, bytesPerUnit);
         if (value > arrayLimit) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s = %d is invalid: %s would need one array of %s elements, more than Java can index (%d); "
