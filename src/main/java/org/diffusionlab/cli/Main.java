@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
     Integer points;
 
     @Option(names = "--jitter", defaultValue = "0.02", paramLabel = "SIGMA",
-            description = "Gaussian jitter of the spiral before standardizing, >= 0 (default: ${DEFAULT-VALUE}).")
+            description = "Gaussian jitter of the spiral before standardizing, in [0, 1e6] (default: ${DEFAULT-VALUE}).")
     double jitter;
 
     @Option(names = "--timesteps", paramLabel = "T",
@@ -110,11 +110,11 @@ public final class Main implements Callable<Integer> {
     Integer timesteps;
 
     @Option(names = "--beta-start", paramLabel = "B",
-            description = "beta_1 of the linear schedule, in (0, 1) (recipe, else 1e-4).")
+            description = "beta_1 of the linear schedule, in [1e-12, 0.999] (recipe, else 1e-4).")
     Double betaStart;
 
     @Option(names = "--beta-end", paramLabel = "B",
-            description = "beta_T of the linear schedule, in (0, 1) (recipe, else 5e-3).")
+            description = "beta_T of the linear schedule, in [1e-12, 0.999] (recipe, else 5e-3).")
     Double betaEnd;
 
     @Option(names = {"--width", "--hidden"}, paramLabel = "W",
@@ -222,7 +222,8 @@ public final class Main implements Callable<Integer> {
     boolean allFigures;
 
     @Option(names = "--out", defaultValue = "outputs", paramLabel = "DIR",
-            description = "Directory for the figures, created if missing (default: ${DEFAULT-VALUE}).")
+            description = "Directory for the figures, created if missing and checked writable before any work "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     private final PrintStream out;

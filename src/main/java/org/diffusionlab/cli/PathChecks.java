@@ -77,8 +77,11 @@ final class PathChecks {
             Path probe = Files.createTempFile(folder, ".diffusion-lab-", ".probe");
             Files.delete(probe);
         } catch (IOException e) {
+            // the probe's own name would only confuse: say what went wrong, not where
+            String why = reason(e);
+            int at = why.indexOf(": " + folder);
             throw new ParameterException(cmd, flag + " " + given + " cannot be written: " + folder + " is not writable ("
-                    + reason(e) + ")");
+                    + (at >= 0 ? why.substring(0, at) : why) + ")");
         }
     }
 
