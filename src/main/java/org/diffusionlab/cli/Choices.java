@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.diffusionlab.data.Dataset;
+import org.diffusionlab.data.Datasets;
+import org.diffusionlab.data.Sizes;
 import org.diffusionlab.data.TrainingData;
 import org.diffusionlab.model.DeepMlp;
 import org.diffusionlab.model.Mlp;
@@ -152,12 +154,12 @@ final class Choices {
         RecipeDefaults defaults = RecipeDefaults.of(recipe);
         nPoints = flags.points != null ? flags.points : defaults.points();
         require(nPoints >= 2, "--points", nPoints, "must be >= 2");
-        require(flags.jitter >= 0 && Double.isFinite(flags.jitter), "--jitter", flags.jitter, "must be finite and >= 0");
+        require(flags.jitter >= 0 && flags.jitter <= Datasets.MAX_JITTER, "--jitter", flags.jitter, "must lie in [0, "
+                + RecipeText.plain(Datasets.MAX_JITTER) + "] (the spiral has radius 1; at " + RecipeText.plain(Datasets.MAX_JITTER)
+                + " it is already lost in the noise, and near 1e150 the variance overflows and the data become all zeros)");
         require(flags.timesteps == null || flags.timesteps >= 1, "--timesteps", flags.timesteps, "must be >= 1");
-        require(flags.betaStart == null || (flags.betaStart > 0 && flags.betaStart < 1), "--beta-start", flags.betaStart,
-                "must lie in (0, 1)");
-        require(flags.betaEnd == null || (flags.betaEnd > 0 && flags.betaEnd < 1), "--beta-end", flags.betaEnd,
-                "must lie in (0, 1)");
+        requireBeta("--beta-start", flags.betaStart);
+        requireBeta("--beta-end", flags.betaEnd);
         require(flags.width == null || flags.width >= 1, "--width (--hidden)", flags.width, "must be >= 1");
         require(flags.hiddenLayers == null || flags.hiddenLayers >= 1, "--hidden-layers", flags.hiddenLayers,
                 "must be >= 1");
@@ -200,26 +202,111 @@ final class Choices {
             for (String flag : fixed) {
                 requireOnlyWith(flag, false, "training (the checkpoint fixes the model, its schedule and its config)");
             }
+            PathChecks.fileToRead(cmd, "--load-checkpoint", flags.loadCheckpoint);
             try {
                 loaded = Checkpoint.load(flags.loadCheckpoint);
             } catch (IOException e) {
                 throw new ParameterException(cmd, "--load-checkpoint " + flags.loadCheckpoint
-                        + " cannot be used: " + e.getMessage());
+                        + " cannot be used: " + (e instanceof org.diffusionlab.train.CheckpointFormatException
+                                ? e.getMessage() : PathChecks.reason(e)));
             }
             resolveLoadedData(loaded.trainingData());
             schedule = loaded.schedule();
+            requireDdimSteps(schedule.T());
+            var m = loaded.model();
+            checkBudget(defaults, schedule.T(), m instanceof DeepMlp d
+                    ? new Net(d.width(), d.hiddenLayers(), d.embedding().dimension(), 1, false, 0)
+                    : new Net(((Mlp) m).hiddenDim(), 2, 1, 1, true, 0));
             scheduleKind = ScheduleKind.CHECKPOINT;
             linearStart = RecipeDefaults.LINEAR_BETA_START;
             linearEnd = RecipeDefaults.LINEAR_BETA_END;
         } else {
-            schedule = resolveSchedule(defaults.schedule());
-            modelChoice = resolveModel(defaults.model());
+            // The model first: the memory check before building the schedule needs its sizes.
+            modelChoice = resolveModel(defaults);
+            schedule = resolveSchedule(defaults);
         }
         requireOnlyWith("--jitter", dataset == Dataset.SPIRAL, "--dataset spiral"
                 + (loaded != null && !matched("--dataset") ? " (the checkpoint's model was trained on " + dataset.id() + ")" : ""));
-        int T = schedule.T();
+    }
+
+    /** T as the flags will set it: --timesteps, else the recipe's; checks --ddim-steps against it. */
+    private int plannedT(RecipeDefaults defaults) {
+        int T = flags.timesteps != null ? flags.timesteps : defaults.schedule().T();
+        requireDdimSteps(T);
+        return T;
+    }
+
+    private static final String MIN_BETA_TEXT = String.format(java.util.Locale.ROOT, "%.0e", NoiseSchedule.MIN_BETA);
+
+    /** A β flag: in [MIN_BETA, MAX_BETA] of {@link NoiseSchedule}, the range where the samplers stay finite. */
+    private void requireBeta(String flag, Double beta) {
+        require(beta == null || (beta >= NoiseSchedule.MIN_BETA && beta <= NoiseSchedule.MAX_BETA), flag, beta,
+                "must lie in [" + MIN_BETA_TEXT + ", " + RecipeText.plain(NoiseSchedule.MAX_BETA)
+                + "]: " + (beta != null && beta < 0.5
+                        ? "below " + MIN_BETA_TEXT + " 1 - beta rounds to 1 in doubles, so "
+                                + "alpha_bar_1 = 1 and the sampler divides by sqrt(1 - alpha_bar_1) = 0 (NaN samples)"
+                        : "above " + RecipeText.plain(NoiseSchedule.MAX_BETA) + " each reverse step divides by sqrt(alpha_t) "
+                                + "< 0.0316 and the samples blow up (the cosine schedule caps beta at "
+                                + RecipeText.plain(NoiseSchedule.COSINE_MAX_BETA) + " for this reason)"));
+    }
+
+    private void requireDdimSteps(int T) {
         require(flags.ddimSteps == null || (flags.ddimSteps >= 1 && flags.ddimSteps <= T), "--ddim-steps", flags.ddimSteps,
                 "must lie in [1, T = " + T + "]");
+    }
+
+    /**
+     * The network's sizes for {@link RunBudget}: width w, hidden layers L, time inputs k (1 for
+     * t/T), rows per batch B, full batch or not, training steps K (0 for a loaded model).
+     */
+    record Net(int width, int layers, int k, long batch, boolean fullBatch, int steps) {}
+
+    /**
+     * Refuses a run whose estimated memory ({@link RunBudget}) exceeds the heap, or one of whose
+     * arrays Java cannot index, naming the size flag most to blame and its largest value that fits.
+     */
+    private void checkBudget(RecipeDefaults defaults, int T, Net net) {
+        boolean gif = flags.gif;
+        List<RunBudget.Flag> sizeFlags = new ArrayList<>();
+        RunBudget.Run run = new RunBudget.Run(nPoints, T, net.width(), net.layers(), net.k(), net.batch(), net.fullBatch(),
+                flags.samples, RunBudget.Run.keptStates(sampler, T, flags.ddimSteps), net.steps(), gif, loaded != null);
+        if (loaded == null) {
+            RunBudget.Run r = run;
+            sizeFlags.add(new RunBudget.Flag("--timesteps", T, 1, defaults.schedule().T(), v -> new RunBudget.Run(r.points(),
+                    v, r.width(), r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), r.samples(),
+                    RunBudget.Run.keptStates(sampler, v, flags.ddimSteps), r.steps(), gif, false)));
+            sizeFlags.add(new RunBudget.Flag("--width", net.width(), 1, defaults.model().width(), v -> new RunBudget.Run(
+                    r.points(), r.T(), v, r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), r.samples(), r.keptStates(),
+                    r.steps(), gif, false)));
+            sizeFlags.add(new RunBudget.Flag("--steps", net.steps(), 1, defaults.model().steps(), v -> new RunBudget.Run(
+                    r.points(), r.T(), r.width(), r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), r.samples(),
+                    r.keptStates(), v, gif, false)));
+            if (!net.fullBatch()) {
+                sizeFlags.add(new RunBudget.Flag("--hidden-layers", net.layers(), 1, Recipe.HIDDEN_LAYERS,
+                        v -> new RunBudget.Run(r.points(), r.T(), r.width(), v, r.k(), r.batch(), false, r.samples(),
+                                r.keptStates(), r.steps(), gif, false)));
+                sizeFlags.add(new RunBudget.Flag("--embedding", "sinusoidal:", net.k(), 2, Recipe.EMBEDDING,
+                        v -> new RunBudget.Run(r.points(), r.T(), r.width(), r.hiddenLayers(), v, r.batch(), false,
+                                r.samples(), r.keptStates(), r.steps(), gif, false)));
+                sizeFlags.add(new RunBudget.Flag("--batch-size", net.batch(), 1, Recipe.TRAINING.batchSize(),
+                        v -> new RunBudget.Run(r.points(), r.T(), r.width(), r.hiddenLayers(), r.k(), v, false,
+                                r.samples(), r.keptStates(), r.steps(), gif, false)));
+            }
+        }
+        RunBudget.Run r = run;
+        sizeFlags.add(new RunBudget.Flag("--points", nPoints, 2, defaults.points(), v -> new RunBudget.Run(v, r.T(),
+                r.width(), r.hiddenLayers(), r.k(), Math.min(r.batch(), v), r.fullBatch(), r.samples(), r.keptStates(),
+                r.steps(), gif, r.loaded())));
+        sizeFlags.add(new RunBudget.Flag("--samples", flags.samples, 2, 1000, v -> new RunBudget.Run(r.points(), r.T(),
+                r.width(), r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), v, r.keptStates(), r.steps(), gif,
+                r.loaded())));
+        if (flags.ddimSteps != null) {
+            sizeFlags.add(new RunBudget.Flag("--ddim-steps", flags.ddimSteps, 1, Math.min(T, 50), v -> new RunBudget.Run(
+                    r.points(), r.T(), r.width(), r.hiddenLayers(), r.k(), r.batch(), r.fullBatch(), r.samples(), v + 1,
+                    r.steps(), gif, r.loaded())));
+        }
+        String problem = RunBudget.check(run, sizeFlags, Sizes.maxHeap());
+        if (problem != null) throw new ParameterException(cmd, problem);
     }
 
     /**
@@ -260,7 +347,8 @@ final class Choices {
      * and, for a linear one, its β range. A recipe schedule that is neither the cosine one nor the
      * notebook's linear one is used as it is, and then only --schedule may replace it.
      */
-    private NoiseSchedule resolveSchedule(NoiseSchedule recipeSchedule) {
+    private NoiseSchedule resolveSchedule(RecipeDefaults defaults) {
+        NoiseSchedule recipeSchedule = defaults.schedule();
         ScheduleKind recipeKind = recipe == Recipe.NOTEBOOK ? ScheduleKind.LINEAR
                 : isCosine(recipeSchedule) ? ScheduleKind.COSINE : ScheduleKind.RECIPE;
         scheduleKind = flags.scheduleName == null ? recipeKind
@@ -280,22 +368,29 @@ final class Choices {
                 case RECIPE, CHECKPOINT -> recipeSchedule;
             };
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(cmd, e.getMessage(), e);
+            // Only alpha_bar_T underflowing gets here: the beta flags and T were checked above.
+            String flagsGiven = String.join(" ", java.util.stream.Stream.of("--timesteps", "--beta-start", "--beta-end",
+                    "--schedule").filter(this::matched).map(this::given).toList());
+            throw new ParameterException(cmd, (flagsGiven.isEmpty() ? "the recipe's schedule" : flagsGiven)
+                    + " is invalid: " + e.getMessage(), e);
         }
     }
 
     /** The network and its training from the flags, with the recipe's as defaults (rules in the class comment). */
-    private ModelChoice resolveModel(ModelChoice base) {
+    private ModelChoice resolveModel(RecipeDefaults defaults) {
+        ModelChoice base = defaults.model();
         String miniBatchFlag = null;
         for (String flag : MINI_BATCH_FLAGS) {
             if (miniBatchFlag == null && matched(flag)) miniBatchFlag = flag;
         }
         if (base.config() instanceof TrainConfig full) {
             if (miniBatchFlag == null) {
-                return new ModelChoice(base.hiddenLayers(), flags.width != null ? flags.width : base.width(),
-                        base.embedding(), new TrainConfig(flags.steps != null ? flags.steps : full.steps(),
-                                flags.lr != null ? flags.lr : full.lr(),
-                                flags.momentum != null ? flags.momentum : full.momentum(), full.smoothing()));
+                int width = flags.width != null ? flags.width : base.width();
+                int steps = flags.steps != null ? flags.steps : full.steps();
+                checkBudget(defaults, plannedT(defaults), new Net(width, base.hiddenLayers(), 1, nPoints, true, steps));
+                return new ModelChoice(base.hiddenLayers(), width, base.embedding(), new TrainConfig(steps,
+                        flags.lr != null ? flags.lr : full.lr(),
+                        flags.momentum != null ? flags.momentum : full.momentum(), full.smoothing()));
             }
             if (!matched("--optimizer")) {
                 throw new ParameterException(cmd, given(miniBatchFlag) + " is invalid here without --optimizer: "
@@ -354,18 +449,27 @@ final class Choices {
             require(flags.ema.equals("off") || (emaDecay > 0 && emaDecay < 1), "--ema", flags.ema,
                     "must lie in (0, 1) or be off");
         }
-        TimeEmbedding embedding = flags.embeddingName != null ? parseEmbedding(flags.embeddingName) : base.embedding();
-        return new ModelChoice(flags.hiddenLayers != null ? flags.hiddenLayers : base.hiddenLayers(),
-                flags.width != null ? flags.width : base.width(), embedding,
-                new MiniBatchConfig(flags.steps != null ? flags.steps : c.steps(), batch, optimizer,
+        int k = flags.embeddingName != null ? parseEmbedding(flags.embeddingName) : base.embedding().dimension();
+        int layers = flags.hiddenLayers != null ? flags.hiddenLayers : base.hiddenLayers();
+        int width = flags.width != null ? flags.width : base.width();
+        int steps = flags.steps != null ? flags.steps : c.steps();
+        // Before anything of these sizes is allocated, the embedding's frequency table included.
+        checkBudget(defaults, plannedT(defaults), new Net(width, layers, k, Math.min(batch, nPoints), false, steps));
+        TimeEmbedding embedding = flags.embeddingName == null ? base.embedding()
+                : k == 1 ? ScalarTimeEmbedding.INSTANCE : new SinusoidalTimeEmbedding(k);
+        return new ModelChoice(layers, width, embedding,
+                new MiniBatchConfig(steps, batch, optimizer,
                         flags.lr != null ? flags.lr : c.lr(), lrSchedule, decay, clipValue, emaDecay, c.smoothing()));
     }
 
-    /** "scalar", "sinusoidal" (k = {@link Recipe#EMBEDDING}) or "sinusoidal:K" with K even and ≥ 2. */
-    private TimeEmbedding parseEmbedding(String value) {
+    /**
+     * The number of time inputs k of "scalar" (1), "sinusoidal" ({@link Recipe#EMBEDDING}) or
+     * "sinusoidal:K" (K, even and ≥ 2); the embedding itself is built after the memory check.
+     */
+    private int parseEmbedding(String value) {
         String range = "must be scalar, sinusoidal or sinusoidal:K with K even and >= 2 (e.g. sinusoidal:32)";
-        if (value.equals("scalar")) return ScalarTimeEmbedding.INSTANCE;
-        if (value.equals("sinusoidal")) return new SinusoidalTimeEmbedding(Recipe.EMBEDDING);
+        if (value.equals("scalar")) return 1;
+        if (value.equals("sinusoidal")) return Recipe.EMBEDDING;
         int k = -1;
         if (value.startsWith("sinusoidal:")) {
             try {
@@ -375,7 +479,7 @@ final class Choices {
             }
         }
         require(k >= 2 && k % 2 == 0, "--embedding", value, range);
-        return new SinusoidalTimeEmbedding(k);
+        return k;
     }
 
     private int parseInt(String value, String flag, String range) {
@@ -430,7 +534,9 @@ final class Choices {
 
     private void require(boolean ok, String flag, Object value, String range) {
         if (!ok) {
-            throw new ParameterException(cmd, flag + " " + value + " is invalid: " + range);
+            // The value as typed ("1e-20", not "1.0E-20") when the flag was given.
+            String shown = flag.startsWith("--") && matched(flag) ? given(flag) : flag + " " + value;
+            throw new ParameterException(cmd, shown + " is invalid: " + range);
         }
     }
 

@@ -73,9 +73,12 @@ import picocli.CommandLine.Spec;
  * loading one instead of training. Without flags the run and its six figures are those of the
  * minimal lab.
  *
- * <p>Exit status: 0 on success; 1 if training diverges (a non-finite loss or non-finite samples)
- * or a figure or checkpoint cannot be written; 2 for an unknown flag, a bad value, a flag that does
- * not apply, or an unreadable checkpoint (with the usage on stderr).
+ * <p>Exit status: 0 on success; 1 if training diverges (a non-finite or exploding loss, or samples
+ * that blow up after a loss that grew) or a figure or checkpoint cannot be written; 2 for an
+ * unknown flag, a bad value, a flag that does not apply, a run too large for the heap, an
+ * unwritable or unreadable path (with the usage on stderr); {@value #EXIT_NUMERICAL} when sampling
+ * or the metrics give NaN, infinite or exploded numbers although training went well (the message
+ * names where and the likely cause).
  */
 @Command(name = "diffusion-lab", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false, version = "diffusion-lab 0.1.0",
         description = {
@@ -99,7 +102,7 @@ public final class Main implements Callable<Integer> {
     Integer points;
 
     @Option(names = "--jitter", defaultValue = "0.02", paramLabel = "SIGMA",
-            description = "Gaussian jitter of the spiral before standardizing, >= 0 (default: ${DEFAULT-VALUE}).")
+            description = "Gaussian jitter of the spiral before standardizing, in [0, 1e6] (default: ${DEFAULT-VALUE}).")
     double jitter;
 
     @Option(names = "--timesteps", paramLabel = "T",
@@ -107,11 +110,11 @@ public final class Main implements Callable<Integer> {
     Integer timesteps;
 
     @Option(names = "--beta-start", paramLabel = "B",
-            description = "beta_1 of the linear schedule, in (0, 1) (recipe, else 1e-4).")
+            description = "beta_1 of the linear schedule, in [1e-12, 0.999] (recipe, else 1e-4).")
     Double betaStart;
 
     @Option(names = "--beta-end", paramLabel = "B",
-            description = "beta_T of the linear schedule, in (0, 1) (recipe, else 5e-3).")
+            description = "beta_T of the linear schedule, in [1e-12, 0.999] (recipe, else 5e-3).")
     Double betaEnd;
 
     @Option(names = {"--width", "--hidden"}, paramLabel = "W",
@@ -219,7 +222,8 @@ public final class Main implements Callable<Integer> {
     boolean allFigures;
 
     @Option(names = "--out", defaultValue = "outputs", paramLabel = "DIR",
-            description = "Directory for the figures, created if missing (default: ${DEFAULT-VALUE}).")
+            description = "Directory for the figures, created if missing and checked writable before any work "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     private final PrintStream out;
@@ -241,7 +245,7 @@ public final class Main implements Callable<Integer> {
      * Parses {@code args} and runs the lab, writing the report to {@code out} and errors to
      * {@code err}. The progress bar is drawn in place only when {@code out} is the terminal.
      *
-     * @return the exit status (0, 1 or 2, see the class comment)
+     * @return the exit status (0, 1, 2 or 3, see the class comment)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean interactive = out == System.out && System.console() != null;
@@ -251,20 +255,36 @@ public final class Main implements Callable<Integer> {
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("error: " + typeError(ex));
             c.usage(c.getErr());
             c.getErr().flush();
             return CommandLine.ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof TrainingDivergedException || ex instanceof IOException) {
-                c.getErr().println("error: " + ex.getMessage());
+                c.getErr().println("error: " + (ex instanceof IOException io ? "cannot write: " + PathChecks.reason(io)
+                        : ex.getMessage()));
                 c.getErr().flush();
                 return CommandLine.ExitCode.SOFTWARE;
             }
             throw ex;
         });
         return cmd.execute(args);
+    }
+
+    /**
+     * picocli's message, with a type error made clearer: it names every name of the option (it
+     * reports "--hidden" for a bad "--width") and says what an int flag accepts ("2e9" is no int).
+     */
+    private static String typeError(ParameterException ex) {
+        String msg = ex.getMessage();
+        if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && msg.startsWith("Invalid value for option")) {
+            if (o.names().length > 1) msg = msg.replace("'" + o.longestName() + "'", "'" + String.join("' / '", o.names()) + "'");
+            if (o.type() == Integer.class || o.type() == int.class) {
+                msg += " (a whole number from -2147483648 to 2147483647, written out: 2000000000, not 2e9)";
+            }
+        }
+        return msg;
     }
 
     /** What training hands to sampling: the trained model ({@link Mlp} or {@link DeepMlp}) and its smoothed loss curve. */
@@ -294,11 +314,9 @@ public final class Main implements Callable<Integer> {
         choices = Choices.of(this);
         NoiseSchedule schedule = choices.schedule;
         int T = schedule.T();
-        try {
-            Files.createDirectories(outDir);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--out " + outDir + " cannot be created: " + e);
-        }
+        // Every path before any work: a read-only folder must not cost a training run.
+        PathChecks.outputFolder(spec.commandLine(), "--out", outDir);
+        if (saveCheckpoint != null) PathChecks.fileToWrite(spec.commandLine(), "--save-checkpoint", saveCheckpoint);
 
         // One independent stream per use, split in a fixed order, so that e.g. --steps does not
         // change the data, the initial weights or the floor. New streams go at the end.
@@ -358,8 +376,6 @@ public final class Main implements Callable<Integer> {
                         + "than %s).%n", plain(choices.modelChoice.lr()));
             }
             if (saveCheckpoint != null) {
-                Path parent = saveCheckpoint.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
                 new Checkpoint(model, schedule, choices.modelChoice.config(),
                         new TrainingData(choices.dataset, choices.jitter, choices.nPoints)).save(saveCheckpoint);
                 t0 = phase("save", t0, "checkpoint " + saveCheckpoint);
@@ -374,15 +390,14 @@ public final class Main implements Callable<Integer> {
         SimpleMatrix generated = trajectory.samples();
         t0 = phase("sample", t0, String.format(Locale.ROOT, "%d samples over %d reverse steps (%s)",
                 samples, trajectory.timesteps().size() - 1, choices.sampler.id));
-        if (!allFinite(generated)) {
-            // A loss can blow up to 1e100 and stay finite; the samples then overflow.
-            String why = choices.loaded == null
-                    ? String.format(Locale.ROOT, "training went wrong (final smoothed loss %.4g). Try a smaller learning "
-                            + "rate (--lr %s now).", loss[loss.length - 1], plain(choices.modelChoice.lr()))
-                    : "the loaded model or the sampler settings are broken.";
-            spec.commandLine().getErr().println("error: some samples are NaN or infinite: " + why);
-            spec.commandLine().getErr().flush();
-            return CommandLine.ExitCode.SOFTWARE;
+        // Non-finite or exploded samples: no metric of them means anything, so stop with the likely cause.
+        double limit = MetricTable.EXPLODED * data.elementMaxAbs();
+        int bad = firstBadStep(trajectory, limit);
+        if (bad >= 0) {
+            boolean finite = allFinite(generated);
+            return numericalTrouble(String.format(Locale.ROOT, "sampling: the samples %s in the reverse step to t = %d (of T = %d, "
+                    + "%s sampler)", finite ? "exploded beyond " + plain(MetricTable.EXPLODED) + " times the data's reach"
+                    : "became NaN or infinite", bad, T, choices.sampler.id), schedule, loss);
         }
 
         int far = MetricTable.farOutside(generated, data);
@@ -397,6 +412,11 @@ public final class Main implements Callable<Integer> {
         MetricTable metrics = MetricTable.of(generated, real);
         Floored sw = metrics.slicedW1(), w1 = metrics.w1(), overlap = metrics.overlap();
         double noise = Wasserstein.sliced(ForwardProcess.gaussian(samples, 2, noiseRng), real.a(0));
+        String badMetric = metrics.firstNonFinite();
+        if (badMetric != null || !Double.isFinite(noise)) {
+            return numericalTrouble("the metrics: " + (badMetric != null ? badMetric : "sliced W1 of N(0, I) = " + noise),
+                    schedule, loss);
+        }
         List<String> metricLines = metrics.lines();
         t0 = phase("metrics", t0, "sliced W1 (" + Wasserstein.DEFAULT_DIRECTIONS + " directions), W1 per axis, histogram "
                 + "overlap (" + DistributionMetrics.DEFAULT_BINS + " bins), energy distance");
@@ -457,9 +477,76 @@ public final class Main implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "total   %7.2f s%n", (System.nanoTime() - start) / 1e9);
         for (String line : metricLines) out.println(line);
-        out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4g, real-vs-real floor %.4g (ratio %.3g), "
-                + "N(0, I) %.4g%n", sw.value()[0], sw.floor()[0], sw.value()[0] / sw.floor()[0], noise);
+        out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4g, real-vs-real floor %.4g (ratio %s), "
+                + "N(0, I) %.4g%n", sw.value()[0], sw.floor()[0], MetricTable.ratio(sw.value()[0], sw.floor()[0]), noise);
         return CommandLine.ExitCode.OK;
+    }
+
+    /**
+     * Exit status 3: the flags were valid and training (if any) did not diverge, but sampling or
+     * the metrics produced numbers that cannot be trusted (NaN, infinite, or samples exploded far
+     * beyond the data).
+     */
+    static final int EXIT_NUMERICAL = 3;
+
+    /**
+     * The largest timestep whose state holds a NaN, an infinity or a |value| above {@code limit}
+     * (the blow-up starts there: the reverse process runs from T down to 0), or −1 if none does.
+     */
+    static int firstBadStep(Trajectory trajectory, double limit) {
+        int bad = -1;
+        for (int k = 0; k < trajectory.states().size(); k++) {
+            double[] x = trajectory.states().get(k).getDDRM().data;
+            for (double v : x) {
+                if (!(Math.abs(v) <= limit)) {
+                    bad = Math.max(bad, trajectory.timesteps().get(k));
+                    break;
+                }
+            }
+        }
+        return bad;
+    }
+
+    /**
+     * Says where the numbers went wrong and the likely cause, and returns the exit status: 1 when
+     * the training loss grew (the learning rate), else {@value #EXIT_NUMERICAL} (the schedule when
+     * ᾱ_T is tiny, since the reverse process multiplies the model's error at t = T by up to
+     * 1/√ᾱ_T; otherwise the data's scale or the loaded model).
+     */
+    private int numericalTrouble(String where, NoiseSchedule schedule, double[] loss) {
+        double abT = schedule.terminalAlphaBar();
+        boolean lossGrew = loss.length > 0 && !(loss[loss.length - 1] <= 2 * loss[0]);
+        String cause;
+        if (lossGrew) {
+            cause = String.format(Locale.ROOT, "the learning rate: the smoothed training loss grew from %.4g to %.4g, "
+                    + "so training went wrong. Try a smaller --lr (%s now).", loss[0], loss[loss.length - 1],
+                    plain(choices.modelChoice.lr()));
+        } else if (abT < SMALL_ALPHA_BAR_T) {
+            cause = String.format(Locale.ROOT, "the schedule: alpha_bar_T = %.3g, so the reverse process can multiply "
+                    + "the model's error at t = T by up to 1/sqrt(alpha_bar_T) = %.3g (largest beta_t %.4g). %s",
+                    abT, 1 / Math.sqrt(abT), maxBeta(schedule), choices.loaded != null
+                            ? "Try --sampler posterior --clip-x0=-3,3."
+                            : "Use a smaller --beta-end or fewer --timesteps (alpha_bar_T near 1e-3 is plenty), "
+                                    + "more --steps, or --sampler posterior --clip-x0=-3,3.");
+        } else if (choices.loaded != null) {
+            cause = "the loaded model or the sampler settings (the schedule, alpha_bar_T = "
+                    + String.format(Locale.ROOT, "%.3g", abT) + ", is harmless).";
+        } else {
+            cause = "the data's scale or an undertrained model (the schedule, alpha_bar_T = "
+                    + String.format(Locale.ROOT, "%.3g", abT) + ", and the loss look harmless): try more --steps.";
+        }
+        spec.commandLine().getErr().println("error: numerical trouble in " + where + ". Likely cause: " + cause);
+        spec.commandLine().getErr().flush();
+        return lossGrew ? CommandLine.ExitCode.SOFTWARE : EXIT_NUMERICAL;
+    }
+
+    /** Below this ᾱ_T the amplification 1/√ᾱ_T of the model's error at t = T exceeds 1000. */
+    static final double SMALL_ALPHA_BAR_T = 1e-6;
+
+    private static double maxBeta(NoiseSchedule schedule) {
+        double max = 0;
+        for (double b : schedule.betas()) max = Math.max(max, b);
+        return max;
     }
 
     /** Frames per GIF, about: enough to see the motion, small enough to write in a second. */

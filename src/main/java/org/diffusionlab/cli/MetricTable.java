@@ -28,6 +28,15 @@ record MetricTable(Floored slicedW1, Floored w1, Floored overlap, Floored energy
     /** How far outside the data a sample must lie, in multiples of the data's largest |coordinate|, to be counted by {@link #farOutside}. */
     static final double FAR = 3;
 
+    /**
+     * Samples farther from 0 than this many times the data's largest |coordinate| stop the run
+     * (exit status 3): that is a numerical blow-up, not a poor model. A model whose noise
+     * predictions are 1000 times too large still lands within ≈ 500 times the data's reach
+     * (MainTest's farSamplesWarning), and every metric of a sample 1e4 times too far measures only
+     * how far it flew.
+     */
+    static final double EXPLODED = 1e4;
+
     /** The four metrics between {@code generated} and {@code real}, computed in the printed order. */
     static MetricTable of(SimpleMatrix generated, HeldOutPairs real) {
         Floored sw = Floored.of("sliced W1", Wasserstein::sliced, generated, real);
@@ -35,6 +44,24 @@ record MetricTable(Floored slicedW1, Floored w1, Floored overlap, Floored energy
         Floored overlap = Floored.perAxis("overlap", DistributionMetrics::histogramOverlapPerAxis, generated, real);
         Floored energy = Floored.of("energy distance", DistributionMetrics::energyDistance, generated, real);
         return new MetricTable(sw, w1, overlap, energy);
+    }
+
+    /** "name = value (floor f)" of the first NaN or infinite value or floor, or null when all are finite. */
+    String firstNonFinite() {
+        for (Floored m : List.of(slicedW1, w1, overlap, energy)) {
+            for (int j = 0; j < m.value().length; j++) {
+                if (!Double.isFinite(m.value()[j]) || !Double.isFinite(m.floor()[j])) {
+                    return (m.perAxis() ? m.name() + " " + (char) ('x' + j) : m.name()) + " = " + m.value()[j]
+                            + " (floor " + m.floor()[j] + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** value / floor to 3 significant digits, or "n/a" when the floor is 0 (no ratio to print). */
+    static String ratio(double value, double floor) {
+        return floor == 0 ? "n/a" : String.format(Locale.ROOT, "%.3g", value / floor);
     }
 
     /** The table as printed: a header, then one line per metric entry. */
@@ -100,8 +127,8 @@ record MetricTable(Floored slicedW1, Floored w1, Floored overlap, Floored energy
             List<String> lines = new ArrayList<>();
             for (int j = 0; j < value.length; j++) {
                 String label = perAxis ? name + " " + (char) ('x' + j) : name;
-                lines.add(String.format(Locale.ROOT, "  %-26s %-9.4g %-9.4g %.3g%s", label, value[j], floor[j],
-                        value[j] / floor[j], higherIsBetter ? "  (higher is better; floor = real vs real)" : ""));
+                lines.add(String.format(Locale.ROOT, "  %-26s %-9.4g %-9.4g %s%s", label, value[j], floor[j],
+                        ratio(value[j], floor[j]), higherIsBetter ? "  (higher is better; floor = real vs real)" : ""));
             }
             return lines;
         }

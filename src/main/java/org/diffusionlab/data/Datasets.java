@@ -10,6 +10,14 @@ import org.ejml.simple.SimpleMatrix;
  */
 public final class Datasets {
 
+    /**
+     * The largest jitter {@link #makeSpiral} accepts. The spiral has radius ≤ 1, so at σ = 1e6 its
+     * share of the data's variance is below 1e-12: every figure and metric sees Gaussian noise. Far
+     * beyond, near σ ≈ 1e150, the sum of squared deviations overflows to ∞ and standardizing turns
+     * every point into 0 (a real-vs-real floor of 0 and a ratio of ∞).
+     */
+    public static final double MAX_JITTER = 1e6;
+
     private Datasets() {}
 
     /**
@@ -20,7 +28,7 @@ public final class Datasets {
      * Draw order: all n angles, then n x-jitters, then n y-jitters.
      *
      * @param n number of points, ≥ 2 (one point has no spread to standardize)
-     * @param jitter standard deviation of the Gaussian jitter before standardization, ≥ 0
+     * @param jitter standard deviation of the Gaussian jitter before standardization, in [0, {@value #MAX_JITTER}]
      * @param rng the caller's random source
      * @return an {@code n × 2} matrix with per-axis mean 0 and std 1
      */
@@ -28,9 +36,12 @@ public final class Datasets {
         if (n < 2) {
             throw new IllegalArgumentException("n = " + n + " is invalid: need at least 2 points");
         }
-        if (!(jitter >= 0) || Double.isInfinite(jitter)) {
-            throw new IllegalArgumentException("jitter = " + jitter + " is invalid: must be finite and >= 0");
+        if (!(jitter >= 0 && jitter <= MAX_JITTER)) {
+            throw new IllegalArgumentException("jitter = " + jitter + " is invalid: must lie in [0, " + MAX_JITTER
+                    + "] (beyond it the spiral is lost in the noise, and near 1e150 the variance overflows)");
         }
+        // θ, the points and their standardized copy: 8 + 16 + 16 bytes per point.
+        Sizes.requireFits("n", n, 2, 40, "the n × 2 spiral points");
         double[] theta = new double[n];
         for (int i = 0; i < n; i++) {
             theta[i] = rng.nextDouble(0, 4 * Math.PI);

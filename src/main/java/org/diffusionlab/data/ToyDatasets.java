@@ -176,11 +176,15 @@ public final class ToyDatasets {
         if (n < 2) {
             throw new IllegalArgumentException("n = " + n + " is invalid: need at least 2 points");
         }
+        // the raw and the standardized n × 2 points: 32 bytes per point
+        Sizes.requireFits("n", n, 2, 32, "the n × 2 points");
     }
 
     private static void checkNonNegative(String name, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " = " + value + " is invalid: must be finite and >= 0");
+        // Beyond MAX_JITTER the shape is lost in the noise; near 1e150 standardizing overflows to all zeros.
+        if (!(value >= 0 && value <= Datasets.MAX_JITTER)) {
+            throw new IllegalArgumentException(name + " = " + value + " is invalid: must lie in [0, " + Datasets.MAX_JITTER
+                    + "] (the noise's standard deviation; see Datasets.MAX_JITTER)");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.diffusionlab.forward;
 
 import java.util.random.RandomGenerator;
 import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.data.Sizes;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -79,6 +80,10 @@ public final class ForwardProcess {
 
     /** An {@code rows × cols} matrix of independent N(0, 1) draws, filled row by row. */
     public static SimpleMatrix gaussian(int rows, int cols, RandomGenerator rng) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("rows = " + rows + ", cols = " + cols + " is invalid: both must be >= 0");
+        }
+        Sizes.requireFits("rows", rows, cols, 8L * cols, "an rows × " + cols + " matrix of doubles");
         SimpleMatrix m = new SimpleMatrix(rows, cols);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.diffusionlab.data.Sizes;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -105,9 +106,19 @@ public final class DeepMlp implements EpsilonModel {
         if (!(weightStd >= 0) || Double.isInfinite(weightStd)) {
             throw new IllegalArgumentException("weightStd = " + weightStd + " is invalid: must be finite and >= 0");
         }
+        if (!Double.isFinite(biasInit)) {
+            throw new IllegalArgumentException("biasInit = " + biasInit + " is invalid: must be finite (a NaN or infinite "
+                    + "bias makes every output NaN)");
+        }
         if (embedding == null) {
             throw new IllegalArgumentException("embedding = null is invalid: choose a TimeEmbedding");
         }
+        // Before any allocation: each of the L − 1 hidden-to-hidden matrices is w × w (twice with an optimizer's copy).
+        Sizes.requireSquareFits("width", width, 2, "a hidden layer's weights");
+        Sizes.requireFits("hiddenLayers", hiddenLayers, (long) width * width, 16L * width * width,
+                "L hidden layers of " + width + " × " + width + " weights");
+        long in = (long) dataDim + embedding.dimension();
+        Sizes.requireFits("dataDim", in, width, 16L * width, "the first layer's (dataDim + k) × " + width + " weights");
         List<SimpleMatrix> w = new ArrayList<>(), b = new ArrayList<>();
         for (int l = 1; l <= hiddenLayers + 1; l++) {
             int rows = l == 1 ? dataDim + embedding.dimension() : width;

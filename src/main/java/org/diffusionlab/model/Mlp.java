@@ -2,6 +2,7 @@ package org.diffusionlab.model;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.diffusionlab.data.Sizes;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -68,6 +69,14 @@ public final class Mlp implements EpsilonModel {
         if (!(weightStd >= 0) || Double.isInfinite(weightStd)) {
             throw new IllegalArgumentException("weightStd = " + weightStd + " is invalid: must be finite and >= 0");
         }
+        if (!Double.isFinite(biasInit)) {
+            throw new IllegalArgumentException("biasInit = " + biasInit + " is invalid: must be finite (a NaN or infinite "
+                    + "bias makes every output NaN)");
+        }
+        // Before any allocation: W2 is hidden × hidden (twice with a momentum or Adam copy), W1 and W3 scale with it.
+        Sizes.requireSquareFits("hidden", hidden, 2, "W2");
+        Sizes.requireFits("inputDim", inputDim, hidden, 16L * hidden, "W1 (inputDim × " + hidden + ")");
+        Sizes.requireFits("outputDim", outputDim, hidden, 16L * hidden, "W3 (" + hidden + " × outputDim)");
         SimpleMatrix W1 = normal(inputDim, hidden, weightStd, rng);
         SimpleMatrix W2 = normal(hidden, hidden, weightStd, rng);
         SimpleMatrix W3 = normal(hidden, outputDim, weightStd, rng);

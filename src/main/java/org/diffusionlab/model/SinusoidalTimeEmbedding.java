@@ -1,5 +1,6 @@
 package org.diffusionlab.model;
 
+import org.diffusionlab.data.Sizes;
 import org.ejml.simple.SimpleMatrix;
 
 /**
@@ -33,6 +34,8 @@ public final class SinusoidalTimeEmbedding implements TimeEmbedding {
         if (dimension < 2 || dimension % 2 != 0) {
             throw new IllegalArgumentException("dimension = " + dimension + " is invalid: must be even and >= 2 (sin and cos per frequency)");
         }
+        // k/2 frequencies of 8 bytes: 4 bytes per unit of k (encode then needs k per step).
+        Sizes.requireFits("dimension", dimension, 1, 4, "the k/2 frequencies");
         int h = dimension / 2;
         frequencies = new double[h];
         for (int j = 0; j < h; j++) frequencies[j] = Math.pow(MAX_PERIOD, -(double) j / h);

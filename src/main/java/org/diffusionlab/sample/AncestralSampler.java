@@ -1,6 +1,7 @@
 package org.diffusionlab.sample;
 
 import java.util.random.RandomGenerator;
+import org.diffusionlab.data.Sizes;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.schedule.NoiseSchedule;
@@ -171,6 +172,8 @@ public final class AncestralSampler {
         if (n < 1) {
             throw new IllegalArgumentException("n = " + n + " is invalid: must be >= 1");
         }
+        // x_t, the noise z and the next state, n × 2 doubles each (more for higher-dimensional data)
+        Sizes.requireFits("n", n, 2, 48, "the sampler's n × 2 states");
     }
 
     static void checkSameShape(String name, SimpleMatrix m, SimpleMatrix xt) {

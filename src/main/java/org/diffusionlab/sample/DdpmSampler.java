@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
+import org.diffusionlab.data.Sizes;
 import org.diffusionlab.forward.ForwardProcess;
 import org.diffusionlab.model.EpsilonModel;
 import org.diffusionlab.schedule.NoiseSchedule;
@@ -65,6 +66,9 @@ public final class DdpmSampler {
             throw new IllegalArgumentException("n = " + n + " is invalid: must be >= 1");
         }
         int d = model.dataDim();
+        // x_t, z and the next state, plus every kept snapshot: n × d doubles each
+        long kept = 3 + Math.min(snapshotTs.size(), schedule.T() + 1L);
+        Sizes.requireFits("n", n, d, 8L * d * kept, "the sampler's n × " + d + " states (" + kept + " of them)");
         SortedMap<Integer, SimpleMatrix> snapshots = new TreeMap<>(Collections.reverseOrder());
         SimpleMatrix x = ForwardProcess.gaussian(n, d, rng);
         for (int t = schedule.T(); t >= 1; t--) {

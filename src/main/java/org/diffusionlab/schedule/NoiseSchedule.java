@@ -1,6 +1,7 @@
 package org.diffusionlab.schedule;
 
 import java.util.Optional;
+import org.diffusionlab.data.Sizes;
 
 /**
  * A variance schedule β_1..β_T and every quantity the forward and reverse processes derive from it.
@@ -22,10 +23,27 @@ public final class NoiseSchedule {
      */
     public static final double TERMINAL_ALPHA_BAR_WARNING = 0.01;
 
+    /**
+     * The smallest β_t any schedule accepts. In doubles 1 − β rounds to exactly 1 below β ≈ 1.1e-16
+     * (half an ulp of 1), so ᾱ_1 = 1 and every sampler divides by √(1 − ᾱ_1) = 0: NaN samples. At
+     * 1e-12 the rounding error of 1 − ᾱ_1 is still ≈ 1e-4 relative; below it, the step is noise-free
+     * in all but name.
+     */
+    public static final double MIN_BETA = 1e-12;
+
+    /**
+     * The largest β_t any schedule accepts, the cap of the cosine schedule ({@link #COSINE_MAX_BETA},
+     * improved DDPM): α_t ≥ 0.001, so one reverse step x_{t−1} = (x_t − …)/√α_t multiplies the
+     * model's error by at most 1/√0.001 ≈ 31.6. Closer to 1 the reverse steps amplify it without
+     * bound (β_T = 0.999999 in a linear schedule of T = 100 gave samples of 1e23).
+     */
+    public static final double MAX_BETA = 0.999;
+
     private final double[] betas;
     private final double[] alphas;
     private final double[] alphaBars;
 
+    /** β of length T ≥ 1, each in [MIN_BETA, MAX_BETA] (checked by the factories). */
     private NoiseSchedule(double[] betas) {
         int T = betas.length;
         this.betas = betas.clone();
@@ -37,6 +55,23 @@ public final class NoiseSchedule {
             product *= alphas[i];
             alphaBars[i] = product;
         }
+        // ᾱ_t = 0 would make x̂0 = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t (DDIM, clipping) divide by zero.
+        if (!(alphaBars[T - 1] >= Double.MIN_NORMAL)) {
+            int t = 1;
+            while (alphaBars[t - 1] >= Double.MIN_NORMAL) t++;
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "T = %d is invalid for these betas: "
+                    + "alpha_bar_t = prod(1 - beta_s) underflows below %.1e at t = %d (beta_t = %.3g), so x0_hat = "
+                    + "(x_t - sqrt(1 - alpha_bar_t)*eps)/sqrt(alpha_bar_t) divides by zero; use fewer steps or smaller betas",
+                    T, Double.MIN_NORMAL, t, betas[t - 1]));
+        }
+    }
+
+    /** Heap per step: β, α and ᾱ (8 bytes each) and the input copy. */
+    private static void checkT(int T) {
+        if (T < 1) {
+            throw new IllegalArgumentException("T = " + T + " is invalid: need at least 1 diffusion step");
+        }
+        Sizes.requireFits("T", T, 1, 32, "the schedule's β, α and ᾱ over T steps");
     }
 
     /**
@@ -44,13 +79,12 @@ public final class NoiseSchedule {
      * (NumPy's {@code linspace(beta_start, beta_end, T)}); for T = 1, β_1 = β_start.
      *
      * @param T number of diffusion steps, ≥ 1
-     * @param betaStart β_1, in (0, 1)
-     * @param betaEnd β_T, in (0, 1)
+     * @param betaStart β_1, in [{@value #MIN_BETA}, {@value #MAX_BETA}]
+     * @param betaEnd β_T, in [{@value #MIN_BETA}, {@value #MAX_BETA}]
+     * @throws IllegalArgumentException also when T does not fit in memory or ᾱ_T underflows to 0
      */
     public static NoiseSchedule linearBetaSchedule(int T, double betaStart, double betaEnd) {
-        if (T < 1) {
-            throw new IllegalArgumentException("T = " + T + " is invalid: need at least 1 diffusion step");
-        }
+        checkT(T);
         checkBeta("betaStart", betaStart);
         checkBeta("betaEnd", betaEnd);
         double[] betas = new double[T];
@@ -63,7 +97,8 @@ public final class NoiseSchedule {
     /**
      * A schedule from explicit variances.
      *
-     * @param betas β_1..β_T at indices 0..T−1, each in (0, 1); copied
+     * @param betas β_1..β_T at indices 0..T−1, each in [{@value #MIN_BETA}, {@value #MAX_BETA}]; copied
+     * @throws IllegalArgumentException also when ᾱ_T = ∏(1 − β_t) underflows to 0
      */
     public static NoiseSchedule fromBetas(double[] betas) {
         if (betas.length < 1) {
@@ -78,6 +113,12 @@ public final class NoiseSchedule {
     private static void checkBeta(String name, double beta) {
         if (!(beta > 0 && beta < 1)) {
             throw new IllegalArgumentException(name + " = " + beta + " is invalid: a variance β must lie in (0, 1)");
+        }
+        if (beta < MIN_BETA || beta > MAX_BETA) {
+            throw new IllegalArgumentException(name + " = " + beta + " is invalid: must lie in [" + MIN_BETA + ", " + MAX_BETA
+                    + "] to stay finite (" + (beta < MIN_BETA ? "below " + MIN_BETA + ", 1 - beta rounds towards 1 and "
+                    + "the samplers divide by sqrt(1 - alpha_bar_1) = 0" : "above " + MAX_BETA + ", each reverse step "
+                    + "divides by sqrt(alpha_t) < 0.0316 and the samples blow up") + ")");
         }
     }
 
@@ -189,9 +230,7 @@ public final class NoiseSchedule {
      * @param s offset, finite and ≥ 0 (s &gt; 0 keeps β_1 from being tiny near t = 0)
      */
     public static NoiseSchedule cosineBetaSchedule(int T, double s) {
-        if (T < 1) {
-            throw new IllegalArgumentException("T = " + T + " is invalid: need at least 1 diffusion step");
-        }
+        checkT(T);
         if (!(s >= 0) || Double.isInfinite(s)) {
             throw new IllegalArgumentException("s = " + s + " is invalid: the cosine offset must be finite and >= 0");
         }
@@ -203,7 +242,12 @@ public final class NoiseSchedule {
             betas[t - 1] = Math.min(1.0 - target / previous, COSINE_MAX_BETA);
             previous = target;
         }
-        return fromBetas(betas);
+        try {
+            return fromBetas(betas);
+        } catch (IllegalArgumentException e) {
+            // β_1 ≈ π²·s/(2T) (≈ (π/2T)² for s = 0) falls below MIN_BETA for very large T.
+            throw new IllegalArgumentException("T = " + T + ", s = " + s + " is invalid for the cosine schedule: " + e.getMessage(), e);
+        }
     }
 
     private static double cosineF(int t, int T, double s) {

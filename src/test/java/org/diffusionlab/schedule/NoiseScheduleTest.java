@@ -167,6 +167,27 @@ class NoiseScheduleTest {
                 () -> NoiseSchedule.fromBetas(new double[] {0.1, beta})), "betas[1] = " + beta);
     }
 
+    @ParameterizedTest(name = "beta = {0}")
+    @ValueSource(doubles = {1e-20, 1e-13, 0.9991, 0.999999, 1 - 1e-16})
+    @DisplayName("β inside (0, 1) but outside [MIN_BETA, MAX_BETA], where the samplers stop being finite, is rejected")
+    void rejectsBetaThatCannotStayFinite(double beta) {
+        assertMessageNames(assertThrows(IllegalArgumentException.class,
+                () -> NoiseSchedule.linearBetaSchedule(10, beta, 0.02)), "betaStart = " + beta);
+        assertMessageNames(assertThrows(IllegalArgumentException.class,
+                () -> NoiseSchedule.fromBetas(new double[] {0.1, beta})), "betas[1] = " + beta);
+        // the bounds themselves are fine
+        NoiseSchedule.linearBetaSchedule(10, NoiseSchedule.MIN_BETA, NoiseSchedule.MAX_BETA);
+    }
+
+    @Test
+    @DisplayName("a schedule whose ᾱ_T underflows to 0 is rejected, naming T and the step where it happened")
+    void rejectsUnderflowingAlphaBar() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NoiseSchedule.linearBetaSchedule(1000, 1e-4, 0.999));
+        assertMessageNames(e, "T = 1000");
+        assertTrue(e.getMessage().contains("underflows") && e.getMessage().contains("at t = "), e.getMessage());
+    }
+
     @Test
     @DisplayName("an empty β array is rejected")
     void rejectsEmptyBetas() {
