@@ -32,6 +32,8 @@ public final class FastConv2d {
 
     /** Columns per tile. */
     static final int TILE = 512;
+    /** Rows of X_colᵀ per tile of the weight gradient. */
+    static final int TRANSPOSED_TILE = 64;
     /** Threads used (at most 2: this project's machines have 2 cores). */
     static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
@@ -94,13 +96,23 @@ public final class FastConv2d {
                 for (int q = 0; q < hw; q++) d[dst + q] = (float) dy.data[src + q];
             }
         }
-        // dW = δ·X_colᵀ and db = δ·1, split by output channel
+        // dW = δ·X_colᵀ = Σ_p δ[·, p] ⊗ X_col[·, p] and db = δ·1, split by output channel. The
+        // outer-product form runs over rows of X_colᵀ (length K), which the JIT vectorizes; the
+        // dot-product form δ[o, ·]·X_col[κ, ·] would be a reduction, which it does not.
+        float[][] colsT = transpose(cols, K, P);
         double[] dW = conv.weight.g(), dB = conv.bias.g();
         parallel(out, (o0, o1) -> {
+            float[][] acc = new float[o1 - o0][K];
+            for (int t0 = 0; t0 < P; t0 += TRANSPOSED_TILE) {
+                int t1 = Math.min(P, t0 + TRANSPOSED_TILE);
+                for (int o = o0; o < o1; o++) {
+                    float[] d = D[o], a = acc[o - o0];
+                    for (int p = t0; p < t1; p++) axpy(d[p], colsT[p], a, 0, K);
+                }
+            }
             for (int o = o0; o < o1; o++) {
-                float[] d = D[o];
-                dB[o] += sum(d);
-                for (int kk = 0; kk < K; kk++) dW[o * K + kk] += dot(d, cols[kk]);
+                dB[o] += sum(D[o]);
+                for (int kk = 0; kk < K; kk++) dW[o * K + kk] += acc[o - o0][kk];
             }
         });
         // dX_col = Wᵀ·δ, split by columns
@@ -183,23 +195,18 @@ public final class FastConv2d {
         for (int p = p0; p < p1; p++) y[p] += a * x[p];
     }
 
-    /** Σ a[p]·b[p] with eight partial sums (a reduction is not vectorized, but the partial sums pipeline). */
-    private static double dot(float[] a, float[] b) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int m = a.length, p = 0;
-        for (; p + 8 <= m; p += 8) {
-            s0 += a[p] * b[p];
-            s1 += a[p + 1] * b[p + 1];
-            s2 += a[p + 2] * b[p + 2];
-            s3 += a[p + 3] * b[p + 3];
-            s4 += a[p + 4] * b[p + 4];
-            s5 += a[p + 5] * b[p + 5];
-            s6 += a[p + 6] * b[p + 6];
-            s7 += a[p + 7] * b[p + 7];
+    /** The K×P matrix as P rows of K, in 64×64 blocks so that both sides stay in cache. */
+    private static float[][] transpose(float[][] a, int K, int P) {
+        float[][] t = new float[P][K];
+        for (int k0 = 0; k0 < K; k0 += 64) {
+            for (int p0 = 0; p0 < P; p0 += 64) {
+                for (int k = k0; k < Math.min(K, k0 + 64); k++) {
+                    float[] row = a[k];
+                    for (int p = p0; p < Math.min(P, p0 + 64); p++) t[p][k] = row[p];
+                }
+            }
         }
-        double s = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-        for (; p < m; p++) s += a[p] * b[p];
-        return s;
+        return t;
     }
 
     private static double sum(float[] a) {

@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  * <p>Every ResBlock receives the same embedding SiLU(e), where e = TimeMlp(t) (+ LabelEmbedding(y)
  * when the network is conditional).
  */
-public final class UNet {
+public final class UNet implements ImageDenoiser {
 
     /**
      * The architecture.
@@ -132,6 +132,7 @@ public final class UNet {
         outConv = new Conv2d("out.conv", previous, config.imageChannels(), 3, 1, 1, rng);
     }
 
+    @Override
     public Config config() {
         return config;
     }
@@ -144,6 +145,7 @@ public final class UNet {
      * @param labels N labels (0..classes−1 or {@link LabelEmbedding#NO_LABEL}), or null for an unconditional network
      * @return N × C_img × H × W
      */
+    @Override
     public Tensor forward(Tensor x, int[] t, int[] labels) {
         Tensor.requireShape("x", x, config.imageChannels(), config.height(), config.width());
         if (t.length != x.n) throw new IllegalArgumentException("t.length = " + t.length + " is invalid: need one step per image (" + x.n + ")");
