@@ -173,8 +173,25 @@ public final class Main implements Callable<Integer> {
     long seed;
 
     @Option(names = "--dataset", defaultValue = "spiral", paramLabel = "NAME",
-            description = "Toy dataset: spiral, two_gaussians, moons, circles, swiss_roll, checkerboard (default: ${DEFAULT-VALUE}). --jitter applies to spiral only.")
+            description = "Toy dataset: spiral, two_gaussians, moons, circles, swiss_roll, checkerboard (default: ${DEFAULT-VALUE}). --jitter applies to spiral only. "
+                    + "Images: digits (8x8, shipped) or fashion-mnist (--data-dir) run the image recipe (U-Net; see docs/images.md).")
     String datasetName;
+
+    @Option(names = "--label", paramLabel = "N",
+            description = "Images only: generate every sample with label N in 0..9 (default: label floor(i/10) mod 10, one grid row per label).")
+    Integer label;
+
+    @Option(names = "--guidance", paramLabel = "W",
+            description = "Images only: classifier-free guidance weight w >= 0 in f_none + w*(f_label - f_none); 1 = plain conditional, 0 = unconditional (default: 2).")
+    Double guidance;
+
+    @Option(names = "--prediction", paramLabel = "KIND",
+            description = "Images only: what the U-Net learns to output: eps (default), x0 or v.")
+    String prediction;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Images only: folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).")
+    Path dataDir;
 
     @Option(names = "--schedule", paramLabel = "KIND",
             description = "Noise schedule: linear (--beta-start, --beta-end) or cosine (improved DDPM, s = 0.008; "
@@ -291,6 +308,14 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (ImageJob.isImageDataset(datasetName)) {
+            return new ImageJob(this, out).run();
+        }
+        for (String flag : ImageJob.IMAGE_ONLY_FLAGS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new ParameterException(spec.commandLine(), flag + " applies only to --dataset digits or fashion-mnist");
+            }
+        }
         choices = Choices.of(this);
         NoiseSchedule schedule = choices.schedule;
         int T = schedule.T();

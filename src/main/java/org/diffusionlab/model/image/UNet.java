@@ -73,9 +73,13 @@ public final class UNet implements ImageDenoiser {
             return new Config(1, 8, 8, 16, new int[] {1, 2}, 8, 32, 64, classes, T);
         }
 
-        /** The same two levels at a given base width for a square grey image of side H (divisible by 4). */
+        /**
+         * A square grey image of side H at a given base width: two levels (1, 2) when H is divisible
+         * by 4 (8 → 4 → 2, 28 → 14 → 7), else one level (14 → 7); H must be even.
+         */
         public static Config grey(int side, int base, int classes, int T) {
-            return new Config(1, side, side, base, new int[] {1, 2}, 8, 32, 4 * base, classes, T);
+            int[] levels = side % 4 == 0 ? new int[] {1, 2} : new int[] {1};
+            return new Config(1, side, side, base, levels, 8, 32, 4 * base, classes, T);
         }
 
         @Override

@@ -45,8 +45,12 @@ class UNetTest {
         assertThrows(IllegalArgumentException.class, () -> net.forward(x, new int[] {1, 2, 3}, null));
         UNet plain = new UNet(UNet.Config.digits(0, 100), rng);
         assertThrows(IllegalArgumentException.class, () -> plain.forward(x, new int[] {1, 2, 3}, new int[] {0, 0, 0}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UNet.Config.grey(14, 16, 0, 10));
-        assertTrue(e.getMessage().contains("divisible by 4"), e.getMessage());
+        assertEquals(1, UNet.Config.grey(14, 16, 0, 10).multipliers().length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UNet.Config.grey(9, 16, 0, 10));
+        assertTrue(e.getMessage().contains("divisible by 2"), e.getMessage());
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> new UNet.Config(1, 14, 14, 16, new int[] {1, 2}, 8, 32, 64, 0, 10));
+        assertTrue(f.getMessage().contains("divisible by 4"), f.getMessage());
         assertEquals("2x1x28x28", new UNet(UNet.Config.grey(28, 8, 0, 10), rng).forward(GradientCheck.random(2, 1, 28, 28, rng), new int[] {1, 2}, null).shape());
     }
 }

@@ -1,0 +1,66 @@
+package org.diffusionlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageJobTest {
+
+    record Result(int status, String out, String err) {}
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("--dataset digits (a few steps) writes the grid, the strips, the loss curve and metrics.json with every metric and its floor")
+    void digitsEndToEnd(@TempDir Path dir) throws IOException {
+        Result r = run("--dataset", "digits", "--steps", "3", "--timesteps", "8", "--samples", "20", "--out", dir.toString(),
+                "--prediction", "v", "--guidance", "1.5");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("held-out accuracy"), r.out());
+        assertTrue(r.out().contains("Frechet distance"), r.out());
+        for (String f : new String[] {"samples.png", "forward.png", "reverse.png", "loss.png"}) {
+            assertTrue(ImageIO.read(dir.resolve(f).toFile()) != null, f);
+        }
+        String json = Files.readString(dir.resolve("metrics.json"));
+        for (String key : new String[] {"\"frechet_distance\"", "\"frechet_floor\"", "\"conditional_accuracy\"", "\"classifier_heldout_accuracy\"",
+                "\"memorisation_ratio\"", "\"prediction\": \"v\"", "\"guidance\": 1.50000", "\"seconds\""}) {
+            assertTrue(json.contains(key), key + " in " + json);
+        }
+        // samples.png: 2 rows of 10 images of 8x8 pixels at zoom 6 with 2-pixel gaps
+        assertEquals(10 * 50 + 2, ImageIO.read(dir.resolve("samples.png").toFile()).getWidth());
+    }
+
+    @Test
+    @DisplayName("2-D flags are rejected for images, image flags for 2-D datasets, and bad image values name the flag (exit 2)")
+    void flags(@TempDir Path dir) {
+        Result a = run("--dataset", "digits", "--points", "100", "--out", dir.toString());
+        assertEquals(2, a.status());
+        assertTrue(a.err().contains("--points does not apply to --dataset digits"), a.err());
+        Result b = run("--dataset", "moons", "--label", "3", "--out", dir.toString());
+        assertEquals(2, b.status());
+        assertTrue(b.err().contains("--label applies only to --dataset digits or fashion-mnist"), b.err());
+        Result c = run("--dataset", "digits", "--prediction", "noise", "--out", dir.toString());
+        assertEquals(2, c.status());
+        assertTrue(c.err().contains("--prediction = noise is invalid"), c.err());
+        Result d = run("--dataset", "digits", "--label", "10", "--out", dir.toString());
+        assertEquals(2, d.status());
+        assertTrue(d.err().contains("--label = 10 is invalid"), d.err());
+        Result e = run("--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--out", dir.toString());
+        assertEquals(2, e.status());
+        assertTrue(e.err().contains("dataset-fashion-mnist"), e.err());
+    }
+}
