@@ -19,13 +19,15 @@ class FastConv2dTest {
     }
 
     @Test
-    @DisplayName("FastConv2d: output, input gradient and parameter gradients equal the readable Conv2d's within 1e-5 (3x3 p1 s1, 3x3 p1 s2, 1x1)")
+    @DisplayName("FastConv2d: output, input gradient and parameter gradients equal the readable Conv2d's within 1e-5 (3x3 p1 s1, 3x3 p1 s2, 1x1, batches over several chunks)")
     void agreesWithReference() {
-        int[][] cases = {{5, 7, 3, 1, 1, 8}, {6, 4, 3, 2, 1, 8}, {9, 5, 1, 1, 0, 4}, {3, 3, 3, 1, 1, 7}};
+        // in, out, k, stride, padding, side, batch (the last two cases span several chunks of 2048 columns)
+        int[][] cases = {{5, 7, 3, 1, 1, 8, 5}, {6, 4, 3, 2, 1, 8, 5}, {9, 5, 1, 1, 0, 4, 5}, {3, 3, 3, 1, 1, 7, 5},
+            {2, 3, 3, 1, 1, 8, 70}, {2, 2, 3, 2, 1, 14, 45}};
         for (int[] c : cases) {
             SplittableRandom rng = new SplittableRandom(c[0] * 31 + c[1]);
             Conv2d conv = new Conv2d("c", c[0], c[1], c[2], c[3], c[4], rng);
-            Tensor x = GradientCheck.random(5, c[0], c[5], c[5], rng);
+            Tensor x = GradientCheck.random(c[6], c[0], c[5], c[5], rng);
             Tensor y = conv.forward(x);
             Tensor r = GradientCheck.random(y.n, y.c, y.h, y.w, rng);
             for (Parameter p : conv.parameters()) p.zeroGradient();
