@@ -15,13 +15,14 @@ import org.diffusionlab.data.FashionMnist;
 import org.diffusionlab.data.ImageSet;
 import org.diffusionlab.forward.PredictionType;
 import org.diffusionlab.metrics.DigitClassifier;
-import org.diffusionlab.metrics.FrechetDistance;
+import org.diffusionlab.metrics.ImageMetrics;
 import org.diffusionlab.metrics.Memorisation;
 import org.diffusionlab.model.image.Tensor;
 import org.diffusionlab.model.image.UNet;
 import org.diffusionlab.plot.Figures;
 import org.diffusionlab.plot.ImageGrid;
 import org.diffusionlab.sample.ImageSampler;
+import org.diffusionlab.sample.TimestepSpacing;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.ImageTrainConfig;
 import org.diffusionlab.train.ImageTrainer;
@@ -46,9 +47,9 @@ final class ImageJob {
     /** The flags an image run uses; every other matched flag is an error. */
     static final List<String> IMAGE_FLAGS = List.of("--dataset", "--steps", "--lr", "--batch-size", "--timesteps", "--samples",
             "--seed", "--out", "--sampler", "--ddim-steps", "--eta", "--width", "--ema", "--clip-norm", "--schedule",
-            "--label", "--guidance", "--prediction", "--data-dir", "--help", "--version");
+            "--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir", "--help", "--version");
     /** Flags that only an image run accepts. */
-    static final List<String> IMAGE_ONLY_FLAGS = List.of("--label", "--guidance", "--prediction", "--data-dir");
+    static final List<String> IMAGE_ONLY_FLAGS = List.of("--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir");
 
     static final int DEFAULT_T = 100;
     static final int DEFAULT_SAMPLES = 200;
@@ -103,11 +104,22 @@ final class ImageJob {
         if (!sampler.equals("posterior") && !sampler.equals("ddim")) {
             throw bad("--sampler " + sampler + " is invalid for images: posterior (DDPM with the posterior variance) or ddim");
         }
-        if ((m.ddimSteps != null || m.eta != null) && !sampler.equals("ddim")) throw bad("--ddim-steps and --eta apply only with --sampler ddim");
+        if ((m.ddimSteps != null || m.eta != null || m.timestepSpacing != null) && !sampler.equals("ddim")) {
+            throw bad("--ddim-steps, --eta and --timestep-spacing apply only with --sampler ddim");
+        }
         int ddimSteps = m.ddimSteps != null ? m.ddimSteps : T;
         double eta = m.eta != null ? m.eta : 0.0;
         if (ddimSteps < 1 || ddimSteps > T) throw bad("--ddim-steps = " + ddimSteps + " is invalid: must lie in [1, " + T + "]");
         if (!(eta >= 0 && eta <= 1)) throw bad("--eta = " + eta + " is invalid: must lie in [0, 1]");
+        int[] tau;
+        String spacingText = m.timestepSpacing == null ? "trailing" : m.timestepSpacing;
+        try {
+            String[] parts = spacingText.split(":", 2);
+            int offset = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
+            tau = TimestepSpacing.parse(parts[0]).steps(T, ddimSteps, offset);
+        } catch (IllegalArgumentException e) {
+            throw bad("--timestep-spacing " + spacingText + " is invalid: " + e.getMessage());
+        }
         ImageTrainConfig config = trainConfig(prediction);
         int base = m.width != null ? m.width : 16;
         if (base < 8 || base % 8 != 0) throw bad("--width = " + base + " is invalid for images: the U-Net's base channels must be a multiple of 8");
@@ -175,38 +187,32 @@ final class ImageJob {
             for (int s : snapshotSteps) if (s == t) snapshots.add(firstImages(x, 10));
         };
         Tensor generated = sampler.equals("ddim")
-                ? imageSampler.ddim(n, labels, guidance, ddimSteps, eta, sampleRng, observer)
+                ? imageSampler.ddim(n, labels, guidance, tau, eta, sampleRng, observer)
                 : imageSampler.ddpm(n, labels, guidance, sampleRng, observer);
         double[][] images = generated.images();
         t0 = phase(times, "sample", t0, String.format(Locale.ROOT, "%d images, %s, guidance w = %s", n,
-                sampler.equals("ddim") ? "DDIM S = " + ddimSteps + ", eta = " + eta : "DDPM posterior variance, x0 clipped to [-1, 1]",
+                sampler.equals("ddim") ? "DDIM S = " + ddimSteps + " (" + spacingText + "), eta = " + eta : "DDPM posterior variance, x0 clipped to [-1, 1]",
                 RecipeText.plain(guidance)));
 
         // metrics
-        int size = Math.min(n, Math.min(heldOut.size(), train.size()));
-        double[][] held = pick(heldOut.images(), size, floorRng), trainPart = pick(train.images(), size, floorRng);
-        double[][] gen = java.util.Arrays.copyOf(images, size);
-        double fd = FrechetDistance.between(judge.features(gen), judge.features(held));
-        double floor = FrechetDistance.between(judge.features(trainPart), judge.features(held));
-        double conditional = judge.accuracy(images, labels);
-        double[] perLabel = perLabelAccuracy(judge, images, labels);
-        Memorisation memo = Memorisation.measure(images, heldOut.images(), train.images());
-        metrics.put("frechet_distance", fd);
-        metrics.put("frechet_floor", floor);
-        metrics.put("frechet_ratio", fd / floor);
-        metrics.put("frechet_set_size", size);
-        metrics.put("conditional_accuracy", conditional);
-        metrics.put("per_label_accuracy", perLabel);
-        metrics.put("predicted_label_counts", judge.predictedCounts(images));
+        ImageMetrics im = ImageMetrics.measure(judge, images, labels, train, heldOut, floorRng);
+        Memorisation memo = im.memorisation();
+        metrics.put("frechet_distance", im.frechet());
+        metrics.put("frechet_floor", im.frechetFloor());
+        metrics.put("frechet_ratio", im.frechetRatio());
+        metrics.put("frechet_set_size", im.size());
+        metrics.put("conditional_accuracy", im.conditionalAccuracy());
+        metrics.put("per_label_accuracy", im.perLabelAccuracy());
+        metrics.put("predicted_label_counts", im.predictedCounts());
         metrics.put("memorisation_generated_median", memo.generatedMedian());
         metrics.put("memorisation_heldout_median", memo.heldOutMedian());
         metrics.put("memorisation_ratio", memo.ratio());
         metrics.put("memorisation_closer_than_any_heldout", memo.closerThanAnyHeldOut());
         t0 = phase(times, "metrics", t0, "Frechet distance, conditional accuracy, memorisation");
         out.printf(Locale.ROOT, "  Frechet distance (classifier features, %d vs %d held-out)  %.3f   floor (train vs held-out) %.3f   ratio %.2f%n",
-                size, size, fd, floor, fd / floor);
+                im.size(), im.size(), im.frechet(), im.frechetFloor(), im.frechetRatio());
         out.printf(Locale.ROOT, "  conditional accuracy (judge agrees with the requested label)  %.1f %%   per label %s%n",
-                100 * conditional, percentList(perLabel));
+                100 * im.conditionalAccuracy(), percentList(im.perLabelAccuracy()));
         out.printf(Locale.ROOT, "  nearest training image: median distance %.3f generated vs %.3f held-out (ratio %.2f); %.1f %% of samples closer than any held-out image%n",
                 memo.generatedMedian(), memo.heldOutMedian(), memo.ratio(), 100 * memo.closerThanAnyHeldOut());
 
@@ -227,6 +233,11 @@ final class ImageJob {
         json.put("batch_size", config.batchSize());
         json.put("prediction", prediction.label());
         json.put("sampler", sampler);
+        if (sampler.equals("ddim")) {
+            json.put("ddim_steps", ddimSteps);
+            json.put("eta", eta);
+            json.put("timestep_spacing", spacingText);
+        }
         json.put("guidance", guidance);
         json.put("samples", n);
         json.put("label", m.label);
@@ -328,33 +339,7 @@ final class ImageJob {
         return out;
     }
 
-    /** A random subset of {@code size} rows (without replacement). */
-    private static double[][] pick(double[][] rows, int size, SplittableRandom rng) {
-        int[] idx = new int[rows.length];
-        for (int i = 0; i < idx.length; i++) idx[i] = i;
-        for (int i = 0; i < size; i++) {
-            int j = i + rng.nextInt(idx.length - i);
-            int tmp = idx[i];
-            idx[i] = idx[j];
-            idx[j] = tmp;
-        }
-        double[][] out = new double[size][];
-        for (int i = 0; i < size; i++) out[i] = rows[idx[i]];
-        return out;
-    }
-
-    private static double[] perLabelAccuracy(DigitClassifier judge, double[][] images, int[] labels) {
-        double[] right = new double[10], total = new double[10];
-        for (int i = 0; i < images.length; i++) {
-            total[labels[i]]++;
-            if (judge.predict(images[i]) == labels[i]) right[labels[i]]++;
-        }
-        double[] acc = new double[10];
-        for (int k = 0; k < 10; k++) acc[k] = total[k] == 0 ? Double.NaN : right[k] / total[k];
-        return acc;
-    }
-
-    private static String percentList(double[] a) {
+    static String percentList(double[] a) {
         StringBuilder s = new StringBuilder();
         for (int k = 0; k < a.length; k++) {
             if (Double.isNaN(a[k])) continue;

@@ -189,6 +189,10 @@ public final class Main implements Callable<Integer> {
             description = "Images only: what the U-Net learns to output: eps (default), x0 or v.")
     String prediction;
 
+    @Option(names = "--timestep-spacing", paramLabel = "KIND[:OFFSET]",
+            description = "Images only, with --sampler ddim: which --ddim-steps of the T steps to visit: trailing (default), leading[:OFFSET] or linspace (diffusers' timestep_spacing; docs/images.md).")
+    String timestepSpacing;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Images only: folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).")
     Path dataDir;

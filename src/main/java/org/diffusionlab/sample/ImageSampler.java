@@ -91,26 +91,41 @@ public final class ImageSampler {
     }
 
     /**
-     * DDIM (Song et al. 2021, eq. 12) over S of the T steps, τ_i = ⌊i·T/S⌋ for i = 1..S (so τ_S = T,
-     * "trailing" spacing, as {@link DdimSampler}), stepping from τ_i to τ_{i−1} (τ_0 = 0, ᾱ_0 = 1):
+     * DDIM with the trailing spacing τ_i = ⌊i·T/S⌋ (as {@link DdimSampler}); see
+     * {@link #ddim(int, int[], double, int[], double, RandomGenerator, Observer)}.
+     *
+     * @param steps S in 1..T
+     */
+    public Tensor ddim(int n, int[] labels, double guidance, int steps, double eta, RandomGenerator rng, Observer observer) {
+        return ddim(n, labels, guidance, TimestepSpacing.TRAILING.steps(schedule.T(), steps, 0), eta, rng, observer);
+    }
+
+    /**
+     * DDIM (Song et al. 2021, eq. 12) over the steps τ_1 &lt; … &lt; τ_S (a {@link TimestepSpacing}),
+     * stepping from τ_i to τ_{i−1} (τ_0 = 0, ᾱ_0 = 1):
      * <pre>
      *   x_{τ_{i−1}} = √ᾱ_{τ_{i−1}}·x̂0 + √(1 − ᾱ_{τ_{i−1}} − σ_i²)·ε̂ + σ_i·z
      *   σ_i = η·√((1 − ᾱ_{τ_{i−1}})/(1 − ᾱ_{τ_i}))·√(1 − ᾱ_{τ_i}/ᾱ_{τ_{i−1}})
      * </pre>
-     * η = 0 is deterministic; η = 1 with S = T is DDPM with σ² = β̃. When x̂0 is clipped, ε̂ is
+     * η = 0 is deterministic; η = 1 with all T steps is DDPM with σ² = β̃. When x̂0 is clipped, ε̂ is
      * recomputed from the clipped x̂0 so that both stay consistent with x_t.
      *
-     * @param steps S in 1..T
+     * @param tau increasing steps in 1..T
      * @param eta η in [0, 1]
      */
-    public Tensor ddim(int n, int[] labels, double guidance, int steps, double eta, RandomGenerator rng, Observer observer) {
+    public Tensor ddim(int n, int[] labels, double guidance, int[] tau, double eta, RandomGenerator rng, Observer observer) {
         int T = schedule.T();
-        if (steps < 1 || steps > T) throw new IllegalArgumentException("steps = " + steps + " is invalid: must lie in [1, " + T + "]");
+        if (tau.length < 1) throw new IllegalArgumentException("tau.length = 0 is invalid: need at least one step");
+        for (int i = 0; i < tau.length; i++) {
+            if (tau[i] < 1 || tau[i] > T || (i > 0 && tau[i] <= tau[i - 1])) {
+                throw new IllegalArgumentException("tau[" + i + "] = " + tau[i] + " is invalid: steps must increase within [1, " + T + "]");
+            }
+        }
         if (!(eta >= 0 && eta <= 1)) throw new IllegalArgumentException("eta = " + eta + " is invalid: must lie in [0, 1]");
         Tensor x = start(n, labels, guidance, rng);
         int d = x.size() / n;
-        for (int i = steps; i >= 1; i--) {
-            int t = (int) ((long) i * T / steps), prev = (int) ((long) (i - 1) * T / steps);
+        for (int i = tau.length; i >= 1; i--) {
+            int t = tau[i - 1], prev = i == 1 ? 0 : tau[i - 2];
             double[] x0 = predictX0(x, t, labels, guidance);
             double ab = schedule.alphaBar(t), abPrev = prev == 0 ? 1.0 : schedule.alphaBar(prev);
             double sigma = eta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);

@@ -45,6 +45,21 @@ class ImageJobTest {
     }
 
     @Test
+    @DisplayName("--sampler ddim with --timestep-spacing leading:1 and a given --label runs and records the spacing")
+    void ddimLeading(@TempDir Path dir) throws IOException {
+        Result r = run("--dataset", "digits", "--steps", "2", "--timesteps", "10", "--samples", "10", "--out", dir.toString(),
+                "--sampler", "ddim", "--ddim-steps", "5", "--timestep-spacing", "leading:1", "--label", "7");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("DDIM S = 5 (leading:1)"), r.out());
+        String json = Files.readString(dir.resolve("metrics.json"));
+        assertTrue(json.contains("\"timestep_spacing\": \"leading:1\"") && json.contains("\"label\": 7"), json);
+        Result bad = run("--dataset", "digits", "--sampler", "ddim", "--ddim-steps", "5", "--timesteps", "10", "--timestep-spacing", "leading:3",
+                "--out", dir.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--timestep-spacing leading:3 is invalid"), bad.err());
+    }
+
+    @Test
     @DisplayName("2-D flags are rejected for images, image flags for 2-D datasets, and bad image values name the flag (exit 2)")
     void flags(@TempDir Path dir) {
         Result a = run("--dataset", "digits", "--points", "100", "--out", dir.toString());

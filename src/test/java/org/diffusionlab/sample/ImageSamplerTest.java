@@ -60,7 +60,7 @@ class ImageSamplerTest {
     }
 
     @Test
-    @DisplayName("DDPM (posterior variance, clipped x0) and DDIM (eta 0 and 1, S = 10 and T) return the oracle's image for eps, x0 and v")
+    @DisplayName("DDPM (posterior variance, clipped x0) and DDIM (eta 0, 0.5, 1; trailing, leading, linspace) return the oracle's image for eps, x0 and v")
     void oracleRecovered() {
         int[] labels = {0, 1, 0};
         for (PredictionType p : PredictionType.values()) {
@@ -68,7 +68,9 @@ class ImageSamplerTest {
             Tensor[] results = {
                 s.ddpm(3, labels, 1.0, new SplittableRandom(1), ImageSampler.Observer.NONE),
                 s.ddim(3, labels, 1.0, 10, 0.0, new SplittableRandom(2), ImageSampler.Observer.NONE),
-                s.ddim(3, labels, 1.0, T, 1.0, new SplittableRandom(3), ImageSampler.Observer.NONE)};
+                s.ddim(3, labels, 1.0, T, 1.0, new SplittableRandom(3), ImageSampler.Observer.NONE),
+                s.ddim(3, labels, 1.0, TimestepSpacing.LEADING.steps(T, 8, 4), 0.5, new SplittableRandom(4), ImageSampler.Observer.NONE),
+                s.ddim(3, labels, 1.0, TimestepSpacing.LINSPACE.steps(T, 7, 0), 0.0, new SplittableRandom(4), ImageSampler.Observer.NONE)};
             for (Tensor r : results) {
                 for (int n = 0; n < 3; n++) assertArrayEquals(target(labels[n]), r.image(n), 1e-9, p + " image " + n);
             }
