@@ -1,6 +1,7 @@
 package org.diffusionlab.plot;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,11 @@ public final class ImageGrid {
         }
         int cellW = width * zoom + GAP, cellH = height * zoom + GAP;
         BufferedImage img = new BufferedImage(columns * cellW + GAP, rows * cellH + GAP, BufferedImage.TYPE_BYTE_GRAY);
-        int grey = 128 << 16 | 128 << 8 | 128;
+        // Levels go straight into the raster: setRGB would convert sRGB to the grey space's linear
+        // scale and turn level 128 into 55.
+        WritableRaster raster = img.getRaster();
         for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, grey);
+            for (int x = 0; x < img.getWidth(); x++) raster.setSample(x, y, 0, 128);
         }
         for (int k = 0; k < images.length; k++) {
             if (images[k].length < height * width) {
@@ -43,9 +46,8 @@ public final class ImageGrid {
             for (int i = 0; i < height; i++) {
                 for (int j = 0; j < width; j++) {
                     int level = level(images[k][i * width + j]);
-                    int rgb = level << 16 | level << 8 | level;
                     for (int a = 0; a < zoom; a++) {
-                        for (int b = 0; b < zoom; b++) img.setRGB(x0 + j * zoom + b, y0 + i * zoom + a, rgb);
+                        for (int b = 0; b < zoom; b++) raster.setSample(x0 + j * zoom + b, y0 + i * zoom + a, 0, level);
                     }
                 }
             }
