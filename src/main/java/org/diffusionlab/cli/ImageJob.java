@@ -24,6 +24,7 @@ import org.diffusionlab.plot.ImageGrid;
 import org.diffusionlab.sample.ImageSampler;
 import org.diffusionlab.sample.TimestepSpacing;
 import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.ImageCheckpoint;
 import org.diffusionlab.train.ImageTrainConfig;
 import org.diffusionlab.train.ImageTrainer;
 import org.diffusionlab.train.LearningRateSchedule;
@@ -41,13 +42,19 @@ import picocli.CommandLine.ParameterException;
  * {@link ImageTrainConfig#digits} (1000 steps of 64, AdamW 2e-3 cosine, λ 1e-4, clip 1, EMA 0.999,
  * ε, labels dropped 10 %), posterior-variance DDPM with x̂0 clipped to [−1, 1], guidance w = 2,
  * 200 samples (label ⌊i/10⌋ mod 10, so the first 100 fill a grid with one row per label).
+ * {@code --save-checkpoint} writes the trained U-Net ({@link ImageCheckpoint}); {@code --load-checkpoint}
+ * samples from one instead of training (the training flags are then rejected).
  */
 final class ImageJob {
 
     /** The flags an image run uses; every other matched flag is an error. */
     static final List<String> IMAGE_FLAGS = List.of("--dataset", "--steps", "--lr", "--batch-size", "--timesteps", "--samples",
             "--seed", "--out", "--sampler", "--ddim-steps", "--eta", "--width", "--ema", "--clip-norm", "--schedule",
-            "--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir", "--help", "--version");
+            "--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir", "--save-checkpoint", "--load-checkpoint",
+            "--help", "--version");
+    /** Training flags, rejected with --load-checkpoint (the checkpoint fixes them). */
+    static final List<String> TRAINING_FLAGS = List.of("--steps", "--lr", "--batch-size", "--ema", "--clip-norm", "--timesteps",
+            "--prediction", "--width", "--schedule", "--save-checkpoint");
     /** Flags that only an image run accepts. */
     static final List<String> IMAGE_ONLY_FLAGS = List.of("--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir");
 
@@ -86,7 +93,21 @@ final class ImageJob {
             }
         }
         boolean fashion = m.datasetName.equals("fashion-mnist");
-        int T = m.timesteps != null ? m.timesteps : DEFAULT_T;
+        ImageCheckpoint loaded = null;
+        if (m.loadCheckpoint != null) {
+            for (String flag : TRAINING_FLAGS) {
+                if (given(flag)) throw bad(flag + " does not apply with --load-checkpoint (the checkpoint fixes the model and its training)");
+            }
+            try {
+                loaded = ImageCheckpoint.load(m.loadCheckpoint);
+            } catch (IOException e) {
+                throw bad("--load-checkpoint " + m.loadCheckpoint + ": " + e.getMessage());
+            }
+            if (!loaded.dataset().equals(m.datasetName)) {
+                throw bad("--load-checkpoint " + m.loadCheckpoint + " holds a model of " + loaded.dataset() + ", not --dataset " + m.datasetName);
+            }
+        }
+        int T = loaded != null ? loaded.schedule().T() : m.timesteps != null ? m.timesteps : DEFAULT_T;
         if (T < 2) throw bad("--timesteps = " + T + " is invalid: need at least 2 steps");
         if (m.scheduleName != null && !m.scheduleName.equals("cosine")) throw bad("--schedule " + m.scheduleName + " is invalid for images: only cosine");
         int n = given("--samples") ? m.samples : DEFAULT_SAMPLES;
@@ -96,7 +117,7 @@ final class ImageJob {
         if (m.label != null && (m.label < 0 || m.label > 9)) throw bad("--label = " + m.label + " is invalid: must lie in [0, 9]");
         PredictionType prediction;
         try {
-            prediction = m.prediction == null ? PredictionType.EPS : PredictionType.parse(m.prediction);
+            prediction = loaded != null ? loaded.prediction() : m.prediction == null ? PredictionType.EPS : PredictionType.parse(m.prediction);
         } catch (IllegalArgumentException e) {
             throw bad("--" + e.getMessage());
         }
@@ -149,9 +170,13 @@ final class ImageJob {
         }
         int side = train.height();
         UNet.Config netConfig = fashion || base != 16 ? UNet.Config.grey(side, base, train.classes(), T) : UNet.Config.digits(train.classes(), T);
-        UNet net = new UNet(netConfig, initRng);
+        UNet net = loaded != null ? loaded.net() : new UNet(netConfig, initRng);
         net.useFastConvolution(true);
-        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(T);
+        NoiseSchedule schedule = loaded != null ? loaded.schedule() : NoiseSchedule.cosineBetaSchedule(T);
+        if (net.config().height() != side) {
+            throw bad("--load-checkpoint " + m.loadCheckpoint + " holds a " + net.config().height() + "x" + net.config().width()
+                    + " model, but the data is " + side + "x" + side);
+        }
         out.printf(Locale.ROOT, "images: %s, %d train / %d held-out %dx%d images; cosine schedule T = %d; %s; %s prediction; seed %d%n",
                 m.datasetName, train.size(), heldOut.size(), side, side, T, net.describe(), prediction.label(), m.seed);
         t0 = phase(times, "data", t0, train.size() + " + " + heldOut.size() + " images");
@@ -167,14 +192,22 @@ final class ImageJob {
         List<Double> smoothed = new ArrayList<>();
         int every = Math.max(1, config.steps() / 10);
         long trainStart = System.nanoTime();
-        new ImageTrainer(net, schedule, config).train(train, trainRng, (k, loss, s) -> {
-            smoothed.add(s);
-            if (k % every == 0 || k == config.steps()) {
-                out.printf(Locale.ROOT, "  step %5d / %d  smoothed loss %.4f  %.0f s%n", k, config.steps(), s, (System.nanoTime() - trainStart) / 1e9);
+        if (loaded == null) {
+            new ImageTrainer(net, schedule, config).train(train, trainRng, (k, loss, s) -> {
+                smoothed.add(s);
+                if (k % every == 0 || k == config.steps()) {
+                    out.printf(Locale.ROOT, "  step %5d / %d  smoothed loss %.4f  %.0f s%n", k, config.steps(), s, (System.nanoTime() - trainStart) / 1e9);
+                }
+            });
+            t0 = phase(times, "train", t0, String.format(Locale.ROOT, "%d steps of %d images, smoothed loss %.4f -> %.4f",
+                    config.steps(), config.batchSize(), smoothed.get(0), smoothed.get(smoothed.size() - 1)));
+            if (m.saveCheckpoint != null) {
+                new ImageCheckpoint(net, prediction, schedule, m.datasetName).save(m.saveCheckpoint);
+                t0 = phase(times, "save", t0, "U-Net checkpoint " + m.saveCheckpoint);
             }
-        });
-        t0 = phase(times, "train", t0, String.format(Locale.ROOT, "%d steps of %d images, smoothed loss %.4f -> %.4f",
-                config.steps(), config.batchSize(), smoothed.get(0), smoothed.get(smoothed.size() - 1)));
+        } else {
+            t0 = phase(times, "load", t0, "U-Net from " + m.loadCheckpoint + " (no training)");
+        }
 
         // sample
         int[] labels = new int[n];
@@ -222,14 +255,17 @@ final class ImageJob {
         ImageGrid.write(grid, java.util.Arrays.copyOf(images, shown), side, side, (shown + 9) / 10, 10, side <= 8 ? 6 : 3);
         ImageGrid.write(m.outDir.resolve("forward.png"), forwardStrip(heldOut, schedule, figureRng), side, side, 8, 7, side <= 8 ? 6 : 3);
         ImageGrid.write(m.outDir.resolve("reverse.png"), reverseStrip(snapshots), side, side, 10, snapshots.size() - 1, side <= 8 ? 6 : 3);
-        Figures.lossCurve(smoothed.stream().mapToDouble(Double::doubleValue).toArray(), m.outDir.resolve("loss.png"));
-        t0 = phase(times, "figures", t0, "samples.png (one row per label), forward.png, reverse.png, loss.png");
+        if (!smoothed.isEmpty()) {
+            Figures.lossCurve(smoothed.stream().mapToDouble(Double::doubleValue).toArray(), m.outDir.resolve("loss.png"));
+        }
+        t0 = phase(times, "figures", t0, "samples.png (one row per label), forward.png, reverse.png" + (smoothed.isEmpty() ? "" : ", loss.png"));
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", m.datasetName);
         json.put("seed", m.seed);
         json.put("timesteps", T);
-        json.put("steps", config.steps());
+        json.put("steps", loaded != null ? null : config.steps());
+        json.put("checkpoint", loaded != null ? m.loadCheckpoint.toString() : m.saveCheckpoint != null ? m.saveCheckpoint.toString() : null);
         json.put("batch_size", config.batchSize());
         json.put("prediction", prediction.label());
         json.put("sampler", sampler);
@@ -245,7 +281,7 @@ final class ImageJob {
         json.putAll(metrics);
         json.put("seconds", times);
         Files.writeString(m.outDir.resolve("metrics.json"), JsonText.of(json) + "\n");
-        out.printf(Locale.ROOT, "wrote %s, forward.png, reverse.png, loss.png and metrics.json in %s%n", grid.getFileName(), m.outDir);
+        out.printf(Locale.ROOT, "wrote %s, forward.png, reverse.png, %smetrics.json in %s%n", grid.getFileName(), smoothed.isEmpty() ? "" : "loss.png and ", m.outDir);
         return 0;
     }
 

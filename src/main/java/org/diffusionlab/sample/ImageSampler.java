@@ -22,7 +22,7 @@ import org.diffusionlab.schedule.NoiseSchedule;
  * w = 1 is the plain conditional model, w = 0 the unconditional one, w &gt; 1 pushes away from
  * the unconditional prediction (sharper, more typical digits, less variety). (The paper writes
  * (1 + w')·f_y − w'·f_∅, so its w' is our w − 1.) Both predictions come from one forward pass of
- * 2N images; with w = 1 only the conditional half is run. Since x̂0 is linear in f, guiding f or
+ * 2N images; with w = 1 only the conditional half is run, with w = 0 only the unconditional one. Since x̂0 is linear in f, guiding f or
  * x̂0 is the same.
  *
  * <p><b>Clipping</b> x̂0 to [−1, 1] (reference notebook 003's second common mistake is to forget
@@ -170,6 +170,7 @@ public final class ImageSampler {
         if (!net.config().conditional()) return net.forward(x, steps, null);
         if (labels == null) return net.forward(x, steps, noLabels(n));
         if (w == 1.0) return net.forward(x, steps, labels);
+        if (w == 0.0) return net.forward(x, steps, noLabels(n));
         Tensor both = new Tensor(2 * n, x.c, x.h, x.w);
         System.arraycopy(x.data, 0, both.data, 0, x.size());
         System.arraycopy(x.data, 0, both.data, x.size(), x.size());

@@ -60,6 +60,24 @@ class ImageJobTest {
     }
 
     @Test
+    @DisplayName("--save-checkpoint after training, then --load-checkpoint samples from it without training; training flags are rejected with it")
+    void checkpoint(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("digits.unet");
+        Result saved = run("--dataset", "digits", "--steps", "2", "--timesteps", "6", "--samples", "10", "--out", dir.resolve("a").toString(),
+                "--save-checkpoint", file.toString(), "--prediction", "x0");
+        assertEquals(0, saved.status(), saved.err());
+        assertTrue(Files.exists(file));
+        Result loaded = run("--dataset", "digits", "--samples", "10", "--out", dir.resolve("b").toString(), "--load-checkpoint", file.toString(),
+                "--guidance", "1");
+        assertEquals(0, loaded.status(), loaded.err());
+        assertTrue(loaded.out().contains("U-Net from") && loaded.out().contains("x0 prediction") && loaded.out().contains("T = 6"), loaded.out());
+        assertTrue(!Files.exists(dir.resolve("b/loss.png")) && Files.exists(dir.resolve("b/samples.png")));
+        Result bad = run("--dataset", "digits", "--steps", "5", "--load-checkpoint", file.toString(), "--out", dir.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--steps does not apply with --load-checkpoint"), bad.err());
+    }
+
+    @Test
     @DisplayName("2-D flags are rejected for images, image flags for 2-D datasets, and bad image values name the flag (exit 2)")
     void flags(@TempDir Path dir) {
         Result a = run("--dataset", "digits", "--points", "100", "--out", dir.toString());
