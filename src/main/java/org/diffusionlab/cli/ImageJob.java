@@ -1,5 +1,6 @@
 package org.diffusionlab.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.diffusionlab.metrics.Memorisation;
 import org.diffusionlab.model.image.Tensor;
 import org.diffusionlab.model.image.UNet;
 import org.diffusionlab.plot.Figures;
+import org.diffusionlab.plot.Gif;
 import org.diffusionlab.plot.ImageGrid;
 import org.diffusionlab.sample.ImageSampler;
 import org.diffusionlab.sample.TimestepSpacing;
@@ -51,7 +53,7 @@ final class ImageJob {
     static final List<String> IMAGE_FLAGS = List.of("--dataset", "--steps", "--lr", "--batch-size", "--timesteps", "--samples",
             "--seed", "--out", "--sampler", "--ddim-steps", "--eta", "--width", "--ema", "--clip-norm", "--schedule",
             "--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir", "--save-checkpoint", "--load-checkpoint",
-            "--help", "--version");
+            "--gif", "--help", "--version");
     /** Training flags, rejected with --load-checkpoint (the checkpoint fixes them). */
     static final List<String> TRAINING_FLAGS = List.of("--steps", "--lr", "--batch-size", "--ema", "--clip-norm", "--timesteps",
             "--prediction", "--width", "--schedule", "--save-checkpoint");
@@ -216,8 +218,11 @@ final class ImageJob {
         int[] snapshotSteps = snapshotSteps(T);
         List<double[][]> snapshots = new ArrayList<>();
         snapshots.add(null);
+        int shown = Math.min(100, n), zoom = side <= 8 ? 6 : 3, gifStride = Math.max(1, T / 25);
+        List<BufferedImage> reverseFrames = new ArrayList<>();
         ImageSampler.Observer observer = (t, x) -> {
             for (int s : snapshotSteps) if (s == t) snapshots.add(firstImages(x, 10));
+            if (m.gif && (t % gifStride == 0)) reverseFrames.add(ImageGrid.render(firstImages(x, shown), side, side, (shown + 9) / 10, 10, zoom));
         };
         Tensor generated = sampler.equals("ddim")
                 ? imageSampler.ddim(n, labels, guidance, tau, eta, sampleRng, observer)
@@ -251,14 +256,18 @@ final class ImageJob {
 
         // figures
         Path grid = m.outDir.resolve("samples.png");
-        int shown = Math.min(100, n);
-        ImageGrid.write(grid, java.util.Arrays.copyOf(images, shown), side, side, (shown + 9) / 10, 10, side <= 8 ? 6 : 3);
-        ImageGrid.write(m.outDir.resolve("forward.png"), forwardStrip(heldOut, schedule, figureRng), side, side, 8, 7, side <= 8 ? 6 : 3);
-        ImageGrid.write(m.outDir.resolve("reverse.png"), reverseStrip(snapshots), side, side, 10, snapshots.size() - 1, side <= 8 ? 6 : 3);
+        ImageGrid.write(grid, java.util.Arrays.copyOf(images, shown), side, side, (shown + 9) / 10, 10, zoom);
+        ImageGrid.write(m.outDir.resolve("forward.png"), forwardStrip(heldOut, schedule, figureRng), side, side, 8, 7, zoom);
+        ImageGrid.write(m.outDir.resolve("reverse.png"), reverseStrip(snapshots), side, side, 10, snapshots.size() - 1, zoom);
+        if (m.gif) {
+            Gif.write(reverseFrames, m.outDir.resolve("reverse.gif"), 120, true);
+            Gif.write(forwardFrames(heldOut, schedule, gifStride, zoom, figureRng), m.outDir.resolve("forward.gif"), 120, true);
+        }
         if (!smoothed.isEmpty()) {
             Figures.lossCurve(smoothed.stream().mapToDouble(Double::doubleValue).toArray(), m.outDir.resolve("loss.png"));
         }
-        t0 = phase(times, "figures", t0, "samples.png (one row per label), forward.png, reverse.png" + (smoothed.isEmpty() ? "" : ", loss.png"));
+        t0 = phase(times, "figures", t0, "samples.png (one row per label), forward.png, reverse.png" + (smoothed.isEmpty() ? "" : ", loss.png")
+                + (m.gif ? ", forward.gif, reverse.gif" : ""));
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", m.datasetName);
@@ -353,6 +362,34 @@ final class ImageJob {
             for (int j = 0; j < c; j++) out[r * c + j] = cols.get(j)[r];
         }
         return out;
+    }
+
+    /**
+     * Frames of 100 held-out images (ten per label, one row per label, as the sample grid) noised by
+     * q(x_t | x_0) with one fixed ε each, at t = 0, stride, 2·stride, …, T.
+     */
+    private static List<BufferedImage> forwardFrames(ImageSet heldOut, NoiseSchedule schedule, int stride, int zoom, SplittableRandom rng) {
+        double[][] x0 = new double[heldOut.classes() * 10][];
+        int[] seen = new int[heldOut.classes()];
+        for (int i = 0; i < heldOut.size(); i++) {
+            int y = heldOut.labels()[i];
+            if (seen[y] < 10) x0[y * 10 + seen[y]++] = heldOut.images()[i];
+        }
+        int d = heldOut.pixels();
+        for (int i = 0; i < x0.length; i++) if (x0[i] == null) x0[i] = new double[d];
+        double[][] eps = new double[x0.length][d];
+        for (double[] e : eps) for (int j = 0; j < d; j++) e[j] = rng.nextGaussian();
+        List<BufferedImage> frames = new ArrayList<>();
+        for (int t = 0; t <= schedule.T(); t += stride) {
+            double[][] xt = new double[x0.length][d];
+            for (int i = 0; i < x0.length; i++) {
+                for (int j = 0; j < d; j++) {
+                    xt[i][j] = t == 0 ? x0[i][j] : schedule.sqrtAlphaBar(t) * x0[i][j] + schedule.sqrtOneMinusAlphaBar(t) * eps[i][j];
+                }
+            }
+            frames.add(ImageGrid.render(xt, heldOut.height(), heldOut.width(), heldOut.classes(), 10, zoom));
+        }
+        return frames;
     }
 
     /** 8 held-out images (rows) noised by q(x_t | x_0) with one ε each, at t = 0 (clean) and 6 steps up to T. */

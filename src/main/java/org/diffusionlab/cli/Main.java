@@ -231,7 +231,7 @@ public final class Main implements Callable<Integer> {
     Path loadCheckpoint;
 
     @Option(names = "--gif",
-            description = "Also write forward.gif and reverse.gif (animated scatter plots) into --out.")
+            description = "Also write forward.gif and reverse.gif (animated scatter plots; for images, animated grids) into --out.")
     boolean gif;
 
     @Option(names = "--all-figures",

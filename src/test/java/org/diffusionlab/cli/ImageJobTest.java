@@ -25,14 +25,14 @@ class ImageJobTest {
     }
 
     @Test
-    @DisplayName("--dataset digits (a few steps) writes the grid, the strips, the loss curve and metrics.json with every metric and its floor")
+    @DisplayName("--dataset digits (a few steps, --gif) writes the grid, the strips, the loss curve, the GIFs and metrics.json with every metric and its floor")
     void digitsEndToEnd(@TempDir Path dir) throws IOException {
         Result r = run("--dataset", "digits", "--steps", "3", "--timesteps", "8", "--samples", "20", "--out", dir.toString(),
-                "--prediction", "v", "--guidance", "1.5");
+                "--prediction", "v", "--guidance", "1.5", "--gif");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("held-out accuracy"), r.out());
         assertTrue(r.out().contains("Frechet distance"), r.out());
-        for (String f : new String[] {"samples.png", "forward.png", "reverse.png", "loss.png"}) {
+        for (String f : new String[] {"samples.png", "forward.png", "reverse.png", "loss.png", "forward.gif", "reverse.gif"}) {
             assertTrue(ImageIO.read(dir.resolve(f).toFile()) != null, f);
         }
         String json = Files.readString(dir.resolve("metrics.json"));
