@@ -52,13 +52,13 @@ final class ImageJob {
     /** The flags an image run uses; every other matched flag is an error. */
     static final List<String> IMAGE_FLAGS = List.of("--dataset", "--steps", "--lr", "--batch-size", "--timesteps", "--samples",
             "--seed", "--out", "--sampler", "--ddim-steps", "--eta", "--width", "--ema", "--clip-norm", "--schedule",
-            "--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir", "--save-checkpoint", "--load-checkpoint",
+            "--label", "--guidance", "--prediction", "--timestep-spacing", "--downscale", "--data-dir", "--save-checkpoint", "--load-checkpoint",
             "--gif", "--help", "--version");
     /** Training flags, rejected with --load-checkpoint (the checkpoint fixes them). */
     static final List<String> TRAINING_FLAGS = List.of("--steps", "--lr", "--batch-size", "--ema", "--clip-norm", "--timesteps",
             "--prediction", "--width", "--schedule", "--save-checkpoint");
     /** Flags that only an image run accepts. */
-    static final List<String> IMAGE_ONLY_FLAGS = List.of("--label", "--guidance", "--prediction", "--timestep-spacing", "--data-dir");
+    static final List<String> IMAGE_ONLY_FLAGS = List.of("--label", "--guidance", "--prediction", "--timestep-spacing", "--downscale", "--data-dir");
 
     static final int DEFAULT_T = 100;
     static final int DEFAULT_SAMPLES = 200;
@@ -160,8 +160,8 @@ final class ImageJob {
         if (fashion) {
             Path dir = m.dataDir != null ? m.dataDir : Path.of(FashionMnist.DEBIAN_DIR);
             try {
-                train = FashionMnist.load(dir, true, FASHION_TRAIN).downscale(2);
-                heldOut = FashionMnist.load(dir, false, FASHION_HELD_OUT).downscale(2);
+                train = FashionMnist.load(dir, true, FASHION_TRAIN);
+                heldOut = FashionMnist.load(dir, false, FASHION_HELD_OUT);
             } catch (IOException e) {
                 throw bad(e.getMessage());
             }
@@ -170,12 +170,21 @@ final class ImageJob {
             train = Digits.train();
             heldOut = Digits.heldOut();
         }
+        int factor = m.downscale != null ? m.downscale : fashion ? 2 : 1;
+        if (factor < 1 || train.height() % factor != 0 || (train.height() / factor) % 2 != 0) {
+            throw bad("--downscale = " + factor + " is invalid: must divide the image side " + train.height() + " into an even size");
+        }
+        if (factor > 1) {
+            train = train.downscale(factor);
+            heldOut = heldOut.downscale(factor);
+        }
         int side = train.height();
-        UNet.Config netConfig = fashion || base != 16 ? UNet.Config.grey(side, base, train.classes(), T) : UNet.Config.digits(train.classes(), T);
+        UNet.Config netConfig = fashion || base != 16 || factor != 1 ? UNet.Config.grey(side, base, train.classes(), T) : UNet.Config.digits(train.classes(), T);
         UNet net = loaded != null ? loaded.net() : new UNet(netConfig, initRng);
         net.useFastConvolution(true);
         NoiseSchedule schedule = loaded != null ? loaded.schedule() : NoiseSchedule.cosineBetaSchedule(T);
         if (net.config().height() != side) {
+            // a checkpoint trained on other-sized images
             throw bad("--load-checkpoint " + m.loadCheckpoint + " holds a " + net.config().height() + "x" + net.config().width()
                     + " model, but the data is " + side + "x" + side);
         }
@@ -272,6 +281,7 @@ final class ImageJob {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", m.datasetName);
         json.put("seed", m.seed);
+        json.put("image_side", side);
         json.put("timesteps", T);
         json.put("steps", loaded != null ? null : config.steps());
         json.put("checkpoint", loaded != null ? m.loadCheckpoint.toString() : m.saveCheckpoint != null ? m.saveCheckpoint.toString() : null);

@@ -193,6 +193,10 @@ public final class Main implements Callable<Integer> {
             description = "Images only, with --sampler ddim: which --ddim-steps of the T steps to visit: trailing (default), leading[:OFFSET] or linspace (diffusers' timestep_spacing; docs/images.md).")
     String timestepSpacing;
 
+    @Option(names = "--downscale", paramLabel = "F",
+            description = "Images only: average F x F pixel blocks before training (default: 2 for fashion-mnist, 28 -> 14; 1 for digits).")
+    Integer downscale;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Images only: folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).")
     Path dataDir;

@@ -51,6 +51,10 @@ class ImageJobTest {
                 "--sampler", "ddim", "--ddim-steps", "5", "--timestep-spacing", "leading:1", "--label", "7");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("DDIM S = 5 (leading:1)"), r.out());
+        Result small = run("--dataset", "digits", "--downscale", "2", "--steps", "1", "--timesteps", "4", "--samples", "10",
+                "--out", dir.resolve("small").toString());
+        assertEquals(0, small.status(), small.err());
+        assertTrue(small.out().contains("U-Net 4x4"), small.out());
         String json = Files.readString(dir.resolve("metrics.json"));
         assertTrue(json.contains("\"timestep_spacing\": \"leading:1\"") && json.contains("\"label\": 7"), json);
         Result bad = run("--dataset", "digits", "--sampler", "ddim", "--ddim-steps", "5", "--timesteps", "10", "--timestep-spacing", "leading:3",
@@ -92,6 +96,9 @@ class ImageJobTest {
         Result d = run("--dataset", "digits", "--label", "10", "--out", dir.toString());
         assertEquals(2, d.status());
         assertTrue(d.err().contains("--label = 10 is invalid"), d.err());
+        Result f = run("--dataset", "digits", "--downscale", "3", "--out", dir.toString());
+        assertEquals(2, f.status());
+        assertTrue(f.err().contains("--downscale = 3 is invalid"), f.err());
         Result e = run("--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--out", dir.toString());
         assertEquals(2, e.status());
         assertTrue(e.err().contains("dataset-fashion-mnist"), e.err());
