@@ -488,11 +488,36 @@ public final class Main implements Callable<Integer> {
         if (loss.length == 0) out.println("  (no 4-loss.png: the model was loaded, not trained)");
         if (cosine && T < 2) out.println("  (no 7-schedules.png: comparing schedules needs T >= 2)");
 
-        out.printf(Locale.ROOT, "total   %7.2f s%n", (System.nanoTime() - start) / 1e9);
+        double totalSeconds = (System.nanoTime() - start) / 1e9;
+        writeMetricsJson(metrics, noise, totalSeconds);
+        out.printf(Locale.ROOT, "total   %7.2f s%n", totalSeconds);
         for (String line : metricLines) out.println(line);
         out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4g, real-vs-real floor %.4g (ratio %.3g), "
                 + "N(0, I) %.4g%n", sw.value()[0], sw.floor()[0], sw.value()[0] / sw.floor()[0], noise);
         return CommandLine.ExitCode.OK;
+    }
+
+    /**
+     * {@code metrics.json} in --out: the run's settings, every printed metric with its real-vs-real
+     * floor (per axis where the metric is), the sliced W1 of N(0, I) and the total time, for
+     * comparing runs by script (image runs write their own, {@link ImageJob}).
+     */
+    private void writeMetricsJson(MetricTable metrics, double noise, double totalSeconds) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dataset", choices.dataset.id());
+        json.put("seed", seed);
+        json.put("samples", samples);
+        json.put("timesteps", choices.schedule.T());
+        json.put("sampler", choices.sampler.id);
+        json.put("held_out_pairs", MetricTable.HELD_OUT_PAIRS);
+        for (Floored m : List.of(metrics.slicedW1(), metrics.w1(), metrics.overlap(), metrics.energy())) {
+            String key = m.name().replace(' ', '_').toLowerCase(Locale.ROOT);
+            json.put(key, m.value().length == 1 ? m.value()[0] : m.value());
+            json.put(key + "_floor", m.floor().length == 1 ? m.floor()[0] : m.floor());
+        }
+        json.put("sliced_w1_of_gaussian_noise", noise);
+        json.put("total_seconds", totalSeconds);
+        Files.writeString(outDir.resolve("metrics.json"), JsonText.of(json) + "\n");
     }
 
     /** Frames per GIF, about: enough to see the motion, small enough to write in a second. */

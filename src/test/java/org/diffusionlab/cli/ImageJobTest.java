@@ -82,6 +82,18 @@ class ImageJobTest {
     }
 
     @Test
+    @DisplayName("a 2-D run writes metrics.json too: every printed metric beside its floor")
+    void twoDimensionalMetricsJson(@TempDir Path dir) throws IOException {
+        Result r = run("--steps", "20", "--points", "200", "--samples", "100", "--hidden", "16", "--timesteps", "20", "--out", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        String json = Files.readString(dir.resolve("metrics.json"));
+        for (String key : new String[] {"\"dataset\": \"spiral\"", "\"sliced_w1\":", "\"sliced_w1_floor\":", "\"w1\": [", "\"w1_floor\": [",
+                "\"overlap\": [", "\"energy_distance\":", "\"energy_distance_floor\":", "\"total_seconds\":"}) {
+            assertTrue(json.contains(key), key + " in " + json);
+        }
+    }
+
+    @Test
     @DisplayName("2-D flags are rejected for images, image flags for 2-D datasets, and bad image values name the flag (exit 2)")
     void flags(@TempDir Path dir) {
         Result a = run("--dataset", "digits", "--points", "100", "--out", dir.toString());
