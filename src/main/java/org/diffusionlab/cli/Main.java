@@ -82,7 +82,9 @@ import picocli.CommandLine.Spec;
             "Runs a DDPM on a 2-D toy dataset end to end: makes the data, trains the",
             "noise predictor (or loads a checkpoint), samples, measures each metric",
             "beside its real-vs-real floor, and writes every figure as PNG into --out.",
-            "Defaults are the minimal lab's (notebook 000): spiral, linear schedule, ddpm."
+            "Defaults are the minimal lab's (notebook 000): spiral, linear schedule, ddpm.",
+            "--dataset digits (or fashion-mnist) runs the image recipe instead: a U-Net,",
+            "a 10x10 sample grid and metrics.json (docs/images.md)."
         })
 public final class Main implements Callable<Integer> {
 
