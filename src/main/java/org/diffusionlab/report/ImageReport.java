@@ -40,6 +40,9 @@ public final class ImageReport implements Callable<Integer> {
     public static final double GUIDANCE = 2.0;
     public static final int T = 100;
 
+    @Option(names = "--timesteps", defaultValue = "100", description = "Diffusion steps T (default: ${DEFAULT-VALUE}); the DDIM rows use min(S, T) steps.")
+    int timesteps;
+
     @Option(names = "--steps", defaultValue = "1000", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -64,12 +67,19 @@ public final class ImageReport implements Callable<Integer> {
             new Row("DDIM eta 0, S = 20, clip, w = 2", "ddim", GUIDANCE, 20, true));
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ImageReport()).execute(args));
+        System.exit(run(args));
+    }
+
+    /** Parses {@code args}, prints the report on standard output and returns the exit status (0 met, 2 missed or bad usage). */
+    public static int run(String[] args) {
+        return new CommandLine(new ImageReport()).execute(args);
     }
 
     @Override
     public Integer call() {
-        if (steps < 1 || samples < 2) throw new CommandLine.ParameterException(new CommandLine(this), "--steps >= 1 and --samples >= 2 are required");
+        if (steps < 1 || samples < 2 || timesteps < 2) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--steps >= 1, --samples >= 2 and --timesteps >= 2 are required");
+        }
         PredictionType p = PredictionType.parse(prediction);
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom initRng = root.split(), trainRng = root.split(), judgeRng = root.split(), sampleRoot = root.split();
@@ -78,8 +88,8 @@ public final class ImageReport implements Callable<Integer> {
         DigitClassifier judge = DigitClassifier.train(train, judgeRng);
         double judgeSeconds = seconds(start);
         System.out.printf(Locale.ROOT, "judge: held-out accuracy %.1f %% (%.1f s)%n", 100 * judge.accuracy(heldOut.images(), heldOut.labels()), judgeSeconds);
-        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(T);
-        UNet net = new UNet(UNet.Config.digits(10, T), initRng);
+        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(timesteps);
+        UNet net = new UNet(UNet.Config.digits(10, timesteps), initRng);
         net.useFastConvolution(true);
         long trainStart = System.nanoTime();
         new ImageTrainer(net, schedule, ImageTrainConfig.digits().withSteps(steps).withPrediction(p)).train(train, trainRng, TrainingMonitor.NONE);
@@ -97,7 +107,7 @@ public final class ImageReport implements Callable<Integer> {
             ImageSampler sampler = new ImageSampler(net, schedule, p, row.clip());
             long s0 = System.nanoTime();
             double[][] images = (row.method().equals("ddim")
-                    ? sampler.ddim(samples, labels, row.guidance(), row.ddimSteps(), 0.0, rng, ImageSampler.Observer.NONE)
+                    ? sampler.ddim(samples, labels, row.guidance(), Math.min(row.ddimSteps(), timesteps), 0.0, rng, ImageSampler.Observer.NONE)
                     : sampler.ddpm(samples, labels, row.guidance(), rng, ImageSampler.Observer.NONE)).images();
             double sampleSeconds = seconds(s0);
             if (results.isEmpty()) defaultSampleSeconds = sampleSeconds;
