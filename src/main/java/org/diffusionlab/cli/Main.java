@@ -85,7 +85,9 @@ import picocli.CommandLine.Spec;
             "Runs a DDPM on a 2-D toy dataset end to end: makes the data, trains the",
             "noise predictor (or loads a checkpoint), samples, measures each metric",
             "beside its real-vs-real floor, and writes every figure as PNG into --out.",
-            "Defaults are the minimal lab's (notebook 000): spiral, linear schedule, ddpm."
+            "Defaults are the minimal lab's (notebook 000): spiral, linear schedule, ddpm.",
+            "--dataset digits (or fashion-mnist) runs the image recipe instead: a U-Net,",
+            "a 10x10 sample grid and metrics.json (docs/images.md)."
         })
 public final class Main implements Callable<Integer> {
 
@@ -176,8 +178,33 @@ public final class Main implements Callable<Integer> {
     long seed;
 
     @Option(names = "--dataset", defaultValue = "spiral", paramLabel = "NAME",
-            description = "Toy dataset: spiral, two_gaussians, moons, circles, swiss_roll, checkerboard (default: ${DEFAULT-VALUE}). --jitter applies to spiral only.")
+            description = "Toy dataset: spiral, two_gaussians, moons, circles, swiss_roll, checkerboard (default: ${DEFAULT-VALUE}). --jitter applies to spiral only. "
+                    + "Images: digits (8x8, shipped) or fashion-mnist (--data-dir) run the image recipe (U-Net; see docs/images.md).")
     String datasetName;
+
+    @Option(names = "--label", paramLabel = "N",
+            description = "Images only: generate every sample with label N in 0..9 (default: label floor(i/10) mod 10, one grid row per label).")
+    Integer label;
+
+    @Option(names = "--guidance", paramLabel = "W",
+            description = "Images only: classifier-free guidance weight w >= 0 in f_none + w*(f_label - f_none); 1 = plain conditional, 0 = unconditional (default: 2).")
+    Double guidance;
+
+    @Option(names = "--prediction", paramLabel = "KIND",
+            description = "Images only: what the U-Net learns to output: eps (default), x0 or v.")
+    String prediction;
+
+    @Option(names = "--timestep-spacing", paramLabel = "KIND[:OFFSET]",
+            description = "Images only, with --sampler ddim: which --ddim-steps of the T steps to visit: trailing (default), leading[:OFFSET] or linspace (diffusers' timestep_spacing; docs/images.md).")
+    String timestepSpacing;
+
+    @Option(names = "--downscale", paramLabel = "F",
+            description = "Images only: average F x F pixel blocks before training (default: 2 for fashion-mnist, 28 -> 14; 1 for digits).")
+    Integer downscale;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Images only: folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).")
+    Path dataDir;
 
     @Option(names = "--schedule", paramLabel = "KIND",
             description = "Noise schedule: linear (--beta-start, --beta-end) or cosine (improved DDPM, s = 0.008; "
@@ -213,7 +240,7 @@ public final class Main implements Callable<Integer> {
     Path loadCheckpoint;
 
     @Option(names = "--gif",
-            description = "Also write forward.gif and reverse.gif (animated scatter plots) into --out.")
+            description = "Also write forward.gif and reverse.gif (animated scatter plots; for images, animated grids) into --out.")
     boolean gif;
 
     @Option(names = "--all-figures",
@@ -311,6 +338,14 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (ImageJob.isImageDataset(datasetName)) {
+            return new ImageJob(this, out).run();
+        }
+        for (String flag : ImageJob.IMAGE_ONLY_FLAGS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new ParameterException(spec.commandLine(), flag + " applies only to --dataset digits or fashion-mnist");
+            }
+        }
         choices = Choices.of(this);
         NoiseSchedule schedule = choices.schedule;
         int T = schedule.T();
@@ -475,7 +510,9 @@ public final class Main implements Callable<Integer> {
         if (loss.length == 0) out.println("  (no 4-loss.png: the model was loaded, not trained)");
         if (cosine && T < 2) out.println("  (no 7-schedules.png: comparing schedules needs T >= 2)");
 
-        out.printf(Locale.ROOT, "total   %7.2f s%n", (System.nanoTime() - start) / 1e9);
+        double totalSeconds = (System.nanoTime() - start) / 1e9;
+        writeMetricsJson(metrics, noise, totalSeconds);
+        out.printf(Locale.ROOT, "total   %7.2f s%n", totalSeconds);
         for (String line : metricLines) out.println(line);
         out.printf(Locale.ROOT, "sliced W1 to the data: generated %.4g, real-vs-real floor %.4g (ratio %s), "
                 + "N(0, I) %.4g%n", sw.value()[0], sw.floor()[0], MetricTable.ratio(sw.value()[0], sw.floor()[0]), noise);
@@ -547,6 +584,29 @@ public final class Main implements Callable<Integer> {
         double max = 0;
         for (double b : schedule.betas()) max = Math.max(max, b);
         return max;
+    }
+
+    /**
+     * {@code metrics.json} in --out: the run's settings, every printed metric with its real-vs-real
+     * floor (per axis where the metric is), the sliced W1 of N(0, I) and the total time, for
+     * comparing runs by script (image runs write their own, {@link ImageJob}).
+     */
+    private void writeMetricsJson(MetricTable metrics, double noise, double totalSeconds) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dataset", choices.dataset.id());
+        json.put("seed", seed);
+        json.put("samples", samples);
+        json.put("timesteps", choices.schedule.T());
+        json.put("sampler", choices.sampler.id);
+        json.put("held_out_pairs", MetricTable.HELD_OUT_PAIRS);
+        for (Floored m : List.of(metrics.slicedW1(), metrics.w1(), metrics.overlap(), metrics.energy())) {
+            String key = m.name().replace(' ', '_').toLowerCase(Locale.ROOT);
+            json.put(key, m.value().length == 1 ? m.value()[0] : m.value());
+            json.put(key + "_floor", m.floor().length == 1 ? m.floor()[0] : m.floor());
+        }
+        json.put("sliced_w1_of_gaussian_noise", noise);
+        json.put("total_seconds", totalSeconds);
+        Files.writeString(outDir.resolve("metrics.json"), JsonText.of(json) + "\n");
     }
 
     /** Frames per GIF, about: enough to see the motion, small enough to write in a second. */

@@ -275,6 +275,14 @@ class InputPropertyTest {
                 "new/s.bin")));
         FLAGS.put("--load-checkpoint", x -> x.oneOf(List.of("tiny.bin", "tiny.bin", "", "nonexistent.bin",
                 "not-a-checkpoint.bin", ".")));
+        // The image flags: with the 2-D datasets drawn above they must be refused as usage errors (an
+        // image run, minutes long, is never started here).
+        FLAGS.put("--label", Extremes::sizeFlag);
+        FLAGS.put("--guidance", Extremes::realFlag);
+        FLAGS.put("--prediction", x -> x.name("eps", "x0", "v"));
+        FLAGS.put("--timestep-spacing", x -> x.name("trailing", "leading", "linspace", "leading:1"));
+        FLAGS.put("--downscale", Extremes::sizeFlag);
+        FLAGS.put("--data-dir", x -> x.oneOf(List.of("", "/nonexistent", ".", "tiny.bin")));
     }
 
     /** The tries: one to three distinct flags with values, maybe a switch, all drawn from {@link #SEED}. */

@@ -1,0 +1,118 @@
+package org.diffusionlab.model.image;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A residual block conditioned on the (time and label) embedding, as in the DDPM U-Net and the
+ * reference notebook: for x (N×C_in×H×W) and the embedding e (N×D×1×1, already through SiLU),
+ * <pre>
+ *   h = SiLU(GN₁(conv₁(x))) + (A·e + a)[n, c]          (a per-channel shift, the same at every pixel)
+ *   y = SiLU(GN₂(conv₂(h))) + skip(x)
+ * </pre>
+ * with 3×3 convolutions (padding 1, C_in → C_out → C_out), GroupNorm with G groups, and skip the
+ * identity when C_in = C_out, else a 1×1 convolution. The shift is how the block learns to behave
+ * differently at different noise levels (and, with a label embedding, for different labels).
+ * Backward returns dL/dx and adds dL/de into the caller's accumulator, since every block of the
+ * U-Net reads the same e.
+ */
+public final class ResBlock {
+
+    private final int in;
+    private final int out;
+    private final Conv2d conv1;
+    private final GroupNorm norm1;
+    private final Silu act1 = new Silu();
+    private final Linear shift;
+    private final Conv2d conv2;
+    private final GroupNorm norm2;
+    private final Silu act2 = new Silu();
+    private final Conv2d skip;
+
+    /**
+     * @param in C_in
+     * @param out C_out, divisible by {@code groups}
+     * @param embedding D, the size of e
+     */
+    public ResBlock(String name, int in, int out, int embedding, int groups, RandomGenerator rng) {
+        this.in = in;
+        this.out = out;
+        this.conv1 = new Conv2d(name + ".conv1", in, out, 3, 1, 1, rng);
+        this.norm1 = new GroupNorm(name + ".norm1", groups, out);
+        this.shift = new Linear(name + ".shift", embedding, out, rng);
+        this.conv2 = new Conv2d(name + ".conv2", out, out, 3, 1, 1, rng);
+        this.norm2 = new GroupNorm(name + ".norm2", groups, out);
+        this.skip = in == out ? null : new Conv2d(name + ".skip", in, out, 1, 1, 0, rng);
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    /** y (N×C_out×H×W) from x (N×C_in×H×W) and e (N×D×1×1). */
+    public Tensor forward(Tensor x, Tensor e) {
+        if (e.n != x.n) throw new IllegalArgumentException("e has shape " + e.shape() + ", invalid: need one embedding per image (" + x.n + ")");
+        Tensor h = act1.forward(norm1.forward(conv1.forward(x)));
+        Tensor s = shift.forward(e);
+        int hw = h.h * h.w;
+        for (int n = 0; n < h.n; n++) {
+            for (int c = 0; c < out; c++) {
+                double v = s.data[n * out + c];
+                int base = (n * out + c) * hw;
+                for (int q = 0; q < hw; q++) h.data[base + q] += v;
+            }
+        }
+        Tensor y = act2.forward(norm2.forward(conv2.forward(h)));
+        Tensor r = skip == null ? x : skip.forward(x);
+        for (int i = 0; i < y.size(); i++) y.data[i] += r.data[i];
+        return y;
+    }
+
+    /**
+     * @param dy dL/dy
+     * @param de dL/de accumulator (N×D×1×1): this block's share is added into it
+     * @return dL/dx
+     */
+    public Tensor backward(Tensor dy, Tensor de) {
+        Tensor dh = conv2.backward(norm2.backward(act2.backward(dy)));
+        int hw = dh.h * dh.w;
+        Tensor ds = new Tensor(dh.n, out, 1, 1);
+        for (int n = 0; n < dh.n; n++) {
+            for (int c = 0; c < out; c++) {
+                double sum = 0;
+                int base = (n * out + c) * hw;
+                for (int q = 0; q < hw; q++) sum += dh.data[base + q];
+                ds.data[n * out + c] = sum;
+            }
+        }
+        Tensor dePart = shift.backward(ds);
+        for (int i = 0; i < de.size(); i++) de.data[i] += dePart.data[i];
+        Tensor dx = conv1.backward(norm1.backward(act1.backward(dh)));
+        Tensor dr = skip == null ? dy : skip.backward(dy);
+        for (int i = 0; i < dx.size(); i++) dx.data[i] += dr.data[i];
+        return dx;
+    }
+
+    /** Every convolution of the block (to switch their fast path). */
+    List<Conv2d> convolutions() {
+        List<Conv2d> c = new ArrayList<>(List.of(conv1, conv2));
+        if (skip != null) c.add(skip);
+        return c;
+    }
+
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>();
+        p.addAll(conv1.parameters());
+        p.addAll(norm1.parameters());
+        p.addAll(shift.parameters());
+        p.addAll(conv2.parameters());
+        p.addAll(norm2.parameters());
+        if (skip != null) p.addAll(skip.parameters());
+        return p;
+    }
+}

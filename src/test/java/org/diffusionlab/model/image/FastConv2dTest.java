@@ -1,0 +1,70 @@
+package org.diffusionlab.model.image;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The fast path (im2col, float, two threads) agrees with the readable loops to float tolerance. */
+class FastConv2dTest {
+
+    /** max |a − b| / max(max |b|, 1). */
+    static double difference(double[] a, double[] b) {
+        double worst = 0, scale = 1;
+        for (double v : b) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        return worst / scale;
+    }
+
+    @Test
+    @DisplayName("FastConv2d: output, input gradient and parameter gradients equal the readable Conv2d's within 1e-5 (3x3 p1 s1, 3x3 p1 s2, 1x1, batches over several chunks)")
+    void agreesWithReference() {
+        // in, out, k, stride, padding, side, batch (the last two cases span several chunks of 2048 columns)
+        int[][] cases = {{5, 7, 3, 1, 1, 8, 5}, {6, 4, 3, 2, 1, 8, 5}, {9, 5, 1, 1, 0, 4, 5}, {3, 3, 3, 1, 1, 7, 5},
+            {2, 3, 3, 1, 1, 8, 70}, {2, 2, 3, 2, 1, 14, 45}};
+        for (int[] c : cases) {
+            SplittableRandom rng = new SplittableRandom(c[0] * 31 + c[1]);
+            Conv2d conv = new Conv2d("c", c[0], c[1], c[2], c[3], c[4], rng);
+            Tensor x = GradientCheck.random(c[6], c[0], c[5], c[5], rng);
+            Tensor y = conv.forward(x);
+            Tensor r = GradientCheck.random(y.n, y.c, y.h, y.w, rng);
+            for (Parameter p : conv.parameters()) p.zeroGradient();
+            Tensor dx = conv.backward(r);
+            double[] dW = conv.weight.g().clone(), dB = conv.bias.g().clone();
+
+            conv.useFastPath(true);
+            Tensor yf = conv.forward(x);
+            for (Parameter p : conv.parameters()) p.zeroGradient();
+            Tensor dxf = conv.backward(r);
+            double worst = Math.max(Math.max(difference(yf.data, y.data), difference(dxf.data, dx.data)),
+                    Math.max(difference(conv.weight.g(), dW), difference(conv.bias.g(), dB)));
+            System.out.printf("fast conv %s: largest difference from the readable path %.1e%n", java.util.Arrays.toString(c), worst);
+            assertTrue(worst < 1e-5, "difference " + worst);
+        }
+    }
+
+    @Test
+    @DisplayName("a U-Net on the fast path gives the readable U-Net's output and gradients within 1e-4")
+    void wholeNetwork() {
+        SplittableRandom rng = new SplittableRandom(11);
+        UNet net = new UNet(UNet.Config.digits(10, 50), rng);
+        Tensor x = GradientCheck.random(6, 1, 8, 8, rng);
+        int[] t = {1, 5, 10, 20, 40, 50};
+        int[] y = {0, 1, 2, 3, -1, 9};
+        Tensor out = net.forward(x, t, y);
+        Tensor r = GradientCheck.random(6, 1, 8, 8, rng);
+        net.zeroGradients();
+        net.backward(r);
+        List<double[]> grads = net.parameters().stream().map(p -> p.g().clone()).toList();
+        net.useFastConvolution(true);
+        Tensor outFast = net.forward(x, t, y);
+        net.zeroGradients();
+        net.backward(r);
+        double worst = difference(outFast.data, out.data);
+        for (int i = 0; i < grads.size(); i++) worst = Math.max(worst, difference(net.parameters().get(i).g(), grads.get(i)));
+        System.out.printf("fast U-Net: largest difference from the readable path %.1e%n", worst);
+        assertTrue(worst < 1e-4, "difference " + worst);
+    }
+}
