@@ -94,6 +94,7 @@ public final class GradingRunner {
             // No student code runs in this JVM: the exercise methods of its lab classes call the sandbox.
             if (Sandbox.enabled()) {
                 Sandbox.onProblem(p -> events.line("PROBLEM", p));
+                Sandbox.prestart();
                 Grading.useStaticFieldReader((owner, field) -> {
                     try {
                         return Sandbox.staticField(owner, field);

@@ -28,6 +28,7 @@ import org.diffusionlab.grading.wire.Throwables;
 public final class Sandbox {
 
     private static Session session;
+    private static java.util.concurrent.Future<Session> starting;
     private static List<String> command;
     private static Set<String> labClasses;
     private static long callTimeoutNanos;
@@ -105,6 +106,14 @@ public final class Sandbox {
 
     /** Ends the worker (at the end of a grading run). */
     public static synchronized void close() {
+        if (starting != null) {
+            try {
+                session = starting.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                // nothing started, nothing to end
+            }
+            starting = null;
+        }
         if (session != null && Boolean.getBoolean("grading.sandbox.stats")) {
             System.err.println(session.stats());
         }
@@ -114,10 +123,24 @@ public final class Sandbox {
         }
     }
 
-    private static Session session() throws IOException {
-        if (session != null && !session.isDead()) {
-            return session;
+    /**
+     * Starts the first worker now, in the background, so that its JVM boots while this one discovers
+     * the graders (the first call then finds it ready).
+     */
+    public static synchronized void prestart() throws IOException {
+        configure();
+        if (session == null && starting == null) {
+            List<String> argv = new ArrayList<>(command);
+            java.util.concurrent.FutureTask<Session> task = new java.util.concurrent.FutureTask<>(
+                    () -> Session.start(argv, labClasses, callTimeoutNanos));
+            Thread t = new Thread(task, "sandbox-prestart");
+            t.setDaemon(true);
+            t.start();
+            starting = task;
         }
+    }
+
+    private static void configure() throws IOException {
         if (command == null) {
             String file = System.getProperty("grading.sandbox.command");
             if (file == null) {
@@ -129,6 +152,27 @@ public final class Sandbox {
             labClasses.removeIf(String::isBlank);
             callTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("grading.sandbox.callTimeoutSeconds", 20));
         }
+    }
+
+    private static Session session() throws IOException {
+        if (session != null && !session.isDead()) {
+            return session;
+        }
+        if (starting != null) {
+            java.util.concurrent.Future<Session> f = starting;
+            starting = null;
+            try {
+                session = f.get();
+                return session;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the sandbox started", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                problems.accept("start: " + e.getCause().getMessage());
+                throw new SandboxException("could not start the sandbox for your code: " + e.getCause().getMessage(), "start");
+            }
+        }
+        configure();
         if (session != null) {
             problems.accept("restart: a new sandboxed JVM was started for the remaining tests");
         }

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.diffusionlab.grading.wire.JdkInterfaces;
+import org.diffusionlab.grading.wire.LabClassRules;
 import org.diffusionlab.grading.wire.Peer;
 
 /**
@@ -41,7 +41,7 @@ final class Session extends Peer {
     private volatile boolean dead;
 
     private Session(Process process, Set<String> labClasses, long callTimeoutNanos, String description) {
-        super(new TrustedRules(labClasses), true, process.getOutputStream());
+        super(new LabClassRules(labClasses, Session.class.getClassLoader()), true, process.getOutputStream());
         this.process = process;
         this.callTimeoutNanos = callTimeoutNanos;
         this.description = description;
@@ -178,44 +178,5 @@ final class Session extends Peer {
     @Override
     protected void outermostCallEnded() {
         codec.revokeHandles();
-    }
-
-    /** What the trusted side accepts: the pristine lab classes, and the JDK's functional interfaces. */
-    static final class TrustedRules implements org.diffusionlab.grading.wire.Codec.Rules {
-        private final Set<String> labClasses;
-
-        TrustedRules(Set<String> labClasses) {
-            this.labClasses = labClasses;
-        }
-
-        @Override
-        public boolean isValueClass(String className) {
-            return labClasses.contains(className);
-        }
-
-        @Override
-        public Class<?> valueClass(String className) throws ClassNotFoundException {
-            if (!labClasses.contains(className)) {
-                throw new ClassNotFoundException(className + " is not a lab class");
-            }
-            return Class.forName(className, true, Session.class.getClassLoader());
-        }
-
-        @Override
-        public Class<?> handleInterface(String className) {
-            if (!labClasses.contains(className) && !JdkInterfaces.allowed(className)) {
-                return null;
-            }
-            try {
-                return Class.forName(className, false, Session.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                return null;
-            }
-        }
-
-        @Override
-        public Class<?> parameterType(String name) throws ClassNotFoundException {
-            return JdkInterfaces.type(name, Session.class.getClassLoader());
-        }
     }
 }

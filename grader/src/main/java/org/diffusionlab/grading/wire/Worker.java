@@ -30,11 +30,7 @@ public final class Worker extends Peer {
     private final Set<String> labClasses;
 
     private Worker(DataInputStream in, OutputStream out, Set<String> labClasses, ClassLoader loader) {
-        this(in, out, labClasses, new WorkerRules(labClasses, loader));
-    }
-
-    private Worker(DataInputStream in, OutputStream out, Set<String> labClasses, WorkerRules rules) {
-        super(rules, false, out);
+        super(new LabClassRules(labClasses, loader), false, out);
         this.in = in;
         this.labClasses = labClasses;
     }
@@ -127,46 +123,5 @@ public final class Worker extends Peer {
         }
         f.setAccessible(true);
         return f.get(null);
-    }
-
-    /** The worker's rules: the lab classes the grader named, and the JDK's functional interfaces. */
-    static final class WorkerRules implements Codec.Rules {
-        private final Set<String> labClasses;
-        private final ClassLoader loader;
-
-        WorkerRules(Set<String> labClasses, ClassLoader loader) {
-            this.labClasses = labClasses;
-            this.loader = loader;
-        }
-
-        @Override
-        public boolean isValueClass(String className) {
-            return labClasses.contains(className);
-        }
-
-        @Override
-        public Class<?> valueClass(String className) throws ClassNotFoundException {
-            if (!labClasses.contains(className)) {
-                throw new ClassNotFoundException(className + " is not a lab class");
-            }
-            return Class.forName(className, true, loader);
-        }
-
-        @Override
-        public Class<?> handleInterface(String className) {
-            if (!labClasses.contains(className) && !JdkInterfaces.allowed(className)) {
-                return null;
-            }
-            try {
-                return Class.forName(className, false, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return null;
-            }
-        }
-
-        @Override
-        public Class<?> parameterType(String name) throws ClassNotFoundException {
-            return JdkInterfaces.type(name, loader);
-        }
     }
 }
