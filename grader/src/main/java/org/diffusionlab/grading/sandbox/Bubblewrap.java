@@ -79,7 +79,8 @@ public final class Bubblewrap {
                 "--chdir", "/tmp",
                 "--",
                 Path.of(javaHome, "bin", "java").toString(),
-                "-Xmx" + limits.heapMb() + "m", "-Xss1m",
+                // C1 only: a worker lives seconds, and C2's compilations cost more than they save there
+                "-Xmx" + limits.heapMb() + "m", "-Xss1m", "-XX:TieredStopAtLevel=1",
                 "-XX:MaxDirectMemorySize=32m", "-XX:MaxMetaspaceSize=128m", "-XX:CompressedClassSpaceSize=64m",
                 "-XX:ReservedCodeCacheSize=64m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:ErrorFile=/tmp/hs_err.log",
                 "-Djava.io.tmpdir=/tmp", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",

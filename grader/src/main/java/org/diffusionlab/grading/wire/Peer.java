@@ -53,6 +53,8 @@ public abstract class Peer {
     protected final Codec codec;
     /** Messages and bytes this side sent, and calls it served (for the batch grader's statistics). */
     protected long framesSent, bytesSent, callsServed;
+    /** Calls served, by "Interface.method" (for the statistics). */
+    protected final java.util.Map<String, Integer> servedByMethod = new java.util.TreeMap<>();
     private final OutputStream out;
     private int depth;
 
@@ -241,6 +243,7 @@ public abstract class Peer {
                 types[i] = codec.rules().parameterType(in.readUTF());
             }
             method = resolve(target, owner, handle, name, types);
+            servedByMethod.merge(method.getDeclaringClass().getSimpleName() + "." + name, 1, Integer::sum);
             List<Object> seen = new ArrayList<>();
             self = codec.read(in, seen, 0);
             int m = in.readInt();
