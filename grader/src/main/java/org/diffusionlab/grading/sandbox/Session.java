@@ -187,9 +187,4 @@ final class Session extends Peer {
         return handleMethod(handle, name, types);
     }
 
-    /** A reference object lent to the student's code is usable only during the call it was lent for. */
-    @Override
-    protected void outermostCallEnded() {
-        codec.revokeHandles();
-    }
 }

@@ -56,14 +56,16 @@ public abstract class Peer {
     /** Calls served, by "Interface.method" (for the statistics). */
     protected final java.util.Map<String, Integer> servedByMethod = new java.util.TreeMap<>();
     private final OutputStream out;
+    private final boolean trusted;
     private int depth;
 
     /**
-     * @param positiveIds true on the trusted side (see {@link Codec})
+     * @param positiveIds true on the trusted side (see {@link Codec}; it also revokes lent handles)
      */
     protected Peer(Codec.Rules rules, boolean positiveIds, OutputStream out) {
         this.codec = new Codec(rules, this, positiveIds);
         this.out = out;
+        this.trusted = positiveIds;
     }
 
     /** The next frame from the other side (kind byte first); may block, time out or throw on EOF. */
@@ -106,8 +108,14 @@ public abstract class Peer {
         return null;
     }
 
-    /** Called when the outermost call returns (the trusted side revokes the handles it lent). */
-    protected void outermostCallEnded() {
+    /**
+     * When the outermost call returns, the trusted side revokes every handle it lent during it: a
+     * reference object lent to student code is usable only during the call it was lent for.
+     */
+    private void outermostCallEnded() {
+        if (trusted) {
+            codec.revokeHandles();
+        }
     }
 
     // ---------------------------------------------------------------- frames
