@@ -287,7 +287,8 @@ public final class GradingRunner {
 
     /**
      * Writes and flushes one log line per event, so a killed JVM leaves a usable log. Each line ends
-     * with an HMAC under the parent's per-run key: graded code that writes to the log cannot forge results.
+     * with an HMAC under the parent's per-run key. No student code runs in this JVM any more (it runs in
+     * the sandbox, which cannot see the log); the key still keeps any stray writer from forging lines.
      */
     private static final class Events {
         private final Writer log;

@@ -21,11 +21,10 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles one submission's lab tree with the pristine graders, one package (= one lab) at a time,
- * in-process with javax.tools. A compile error costs as little as possible: a student file that does
- * not compile is replaced by its stub (so only its exercises score 0) and the package is compiled
- * again; if the graders themselves no longer compile against the student's code (a changed
- * signature), the whole package falls back to the stubs — the other labs are untouched.
+ * Compiles lab sources in-process with javax.tools ({@code -proc:none}: no annotation processor, so
+ * compiling runs none of the student's code): the pristine lab and its graders once per batch, and
+ * each submission's lab files alone. A compile error costs as little as possible: a student file that
+ * does not compile is replaced by its stub (so only its exercises score 0).
  */
 final class LabCompiler {
 
@@ -41,87 +40,6 @@ final class LabCompiler {
     LabCompiler(Course course, String classpath) {
         this.course = course;
         this.classpath = classpath;
-    }
-
-    /**
-     * Compiles {@code labTree} (a copy of labs/src/main with the student's files over the stubs) and
-     * the graders into {@code classes}.
-     *
-     * @param student the relative paths (as in {@link Course#studentFiles}) the student supplied;
-     *                the ones reverted to the stub are removed from this set
-     */
-    Result compile(Path labTree, Path classes, Set<String> student) throws IOException {
-        Files.createDirectories(classes);
-        Map<String, String> revertedFiles = new LinkedHashMap<>();
-        Map<String, String> revertedPackages = new LinkedHashMap<>();
-        Set<String> packages = new TreeSet<>(course.labPackages);
-        for (String rel : student) {
-            if (rel.startsWith(Course.LABS_MAIN_JAVA + "/")) {
-                packages.add(Course.packageOf(rel.substring(Course.LABS_MAIN_JAVA.length() + 1)));
-            }
-        }
-        Set<String> testOnly = new TreeSet<>(course.graderPackages());
-        testOnly.removeAll(packages);
-        // Grader-only packages first: they hold helpers shared by every lab's graders (labs.common).
-        List<String> order = new ArrayList<>(testOnly);
-        order.addAll(packages);
-        // Most submissions compile: try everything in one javac call, package by package only on errors.
-        List<Path> all = new ArrayList<>();
-        for (String pkg : order) {
-            all.addAll(javaFiles(labTree, pkg));
-            all.addAll(course.graderSources(pkg));
-        }
-        if (javac(all, classes).isEmpty()) {
-            order.clear();
-        }
-        for (String pkg : order) {
-            while (true) {
-                List<Path> sources = new ArrayList<>(javaFiles(labTree, pkg));
-                sources.addAll(course.graderSources(pkg));
-                if (sources.isEmpty()) {
-                    break;
-                }
-                List<Diagnostic<? extends JavaFileObject>> errors = javac(sources, classes);
-                if (errors.isEmpty()) {
-                    break;
-                }
-                Map<String, List<String>> byStudentFile = new LinkedHashMap<>();
-                List<String> otherErrors = new ArrayList<>();
-                for (Diagnostic<? extends JavaFileObject> d : errors) {
-                    String rel = studentRelative(labTree, d);
-                    String text = describe(d);
-                    if (rel != null && student.contains(rel)) {
-                        byStudentFile.computeIfAbsent(rel, k -> new ArrayList<>()).add(text);
-                    } else {
-                        otherErrors.add(text);
-                    }
-                }
-                if (!byStudentFile.isEmpty()) {
-                    for (Map.Entry<String, List<String>> e : byStudentFile.entrySet()) {
-                        revert(labTree, e.getKey(), student);
-                        revertedFiles.put(e.getKey(), join(e.getValue()));
-                    }
-                    continue;
-                }
-                List<String> mine = student.stream().filter(rel -> inPackage(rel, pkg)).toList();
-                if (mine.isEmpty() && testOnly.contains(pkg) && !student.isEmpty()) {
-                    // Graders spanning labs (no lab code of their own): skip them, their tests score 0.
-                    revertedPackages.put(pkg, "the graders in this package do not compile against your code: "
-                            + join(otherErrors));
-                    break;
-                }
-                if (mine.isEmpty()) {
-                    throw new IllegalStateException("the pristine lab package " + pkg
-                            + " does not compile with its graders:\n" + join(otherErrors));
-                }
-                for (String rel : mine) {
-                    revert(labTree, rel, student);
-                }
-                revertedPackages.put(pkg, "the graders do not compile against your code (did you change a"
-                        + " signature?); the whole package was graded as the stubs: " + join(otherErrors));
-            }
-        }
-        return new Result(revertedFiles, revertedPackages, studentClassNames(student));
     }
 
     /**

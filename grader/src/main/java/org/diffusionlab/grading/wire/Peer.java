@@ -223,7 +223,7 @@ public abstract class Peer {
                     }
                     return result;
                 }
-                case THROW -> throw Throwables.read(in, codec.rules());
+                case THROW -> throw Throwables.read(in);
                 case CALL -> serveCall(in);
                 case GETSTATIC -> serveGetStatic(in);
                 default -> throw new ProtocolException("unexpected message kind " + kind + " while waiting for a reply");

@@ -55,7 +55,7 @@ public final class Throwables {
         }
     }
 
-    static Throwable read(DataInputStream in, Codec.Rules rules) throws IOException {
+    static Throwable read(DataInputStream in) throws IOException {
         return read(in, 0);
     }
 
