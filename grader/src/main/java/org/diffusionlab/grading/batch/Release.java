@@ -41,6 +41,9 @@ public final class Release implements Callable<Integer> {
     static final List<String> EXCLUDED = List.of("solutions", Course.HIDDEN_GRADERS, "instructor", "grader", ".git", ".ci",
             "bench", "outputs", "src/test", "grading/src/test", ".idea", ".vscode");
 
+    /** The GitHub Classroom workflow the release carries as .github/workflows/classroom.yml. */
+    static final String CLASSROOM_WORKFLOW = "instructor/classroom/classroom.yml";
+
     @Option(names = "--repo", defaultValue = ".", description = "Instructor repository root (default: ${DEFAULT-VALUE}).")
     Path repo;
 
@@ -69,6 +72,15 @@ public final class Release implements Callable<Integer> {
             excluded.add(root.relativize(zip).toString().replace('\\', '/'));
         }
         int copied = copy(root, dir, excluded);
+        // GitHub Classroom grades a student repository with this workflow (it lives under instructor/,
+        // so that the instructor's own repository, whose stubs fail by design, does not run it)
+        Path workflow = root.resolve(CLASSROOM_WORKFLOW);
+        if (Files.isRegularFile(workflow)) {
+            Path target = dir.resolve(".github/workflows/classroom.yml");
+            Files.createDirectories(target.getParent());
+            Files.copy(workflow, target);
+            copied++;
+        }
         List<String> leaks = leaks(root, dir);
         if (!leaks.isEmpty()) {
             System.err.println("RELEASE REJECTED: " + leaks.size() + " leak(s) of instructor material in " + dir);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipFile;
@@ -49,6 +50,28 @@ class ReleaseTest {
         write("outputs/loss.png", "png");
         write("labs/target/classes/org/diffusionlab/labs/toy/Sums.class", "bytes");
         write("instructor/batch-grade.sh", "#!/bin/sh");
+        write("grader/pom.xml", "<project/>");
+        Path workflow = Path.of(System.getProperty("user.dir")).getParent().resolve(Release.CLASSROOM_WORKFLOW);
+        write(Release.CLASSROOM_WORKFLOW, Files.readString(workflow));
+    }
+
+    @Test
+    @DisplayName("the release carries the GitHub Classroom workflow: valid YAML that grades, reports the points and the summary")
+    void classroomWorkflow() throws IOException {
+        Path out = tmp.resolve("release");
+        assertEquals(0, run(out));
+        Path workflow = out.resolve(".github/workflows/classroom.yml");
+        assertTrue(Files.isRegularFile(workflow), "the release has .github/workflows/classroom.yml");
+        Map<?, ?> yaml = new org.yaml.snakeyaml.Yaml().load(Files.readString(workflow));
+        Map<?, ?> job = (Map<?, ?>) ((Map<?, ?>) yaml.get("jobs")).get("run-autograding-tests");
+        List<?> steps = (List<?>) job.get("steps");
+        String all = steps.toString();
+        assertTrue(all.contains("mvn -B -ntp test") && all.contains("ClassroomReport") && all.contains("GITHUB_STEP_SUMMARY"),
+                "grades, converts the points and writes the summary: " + all);
+        Map<?, ?> reporter = (Map<?, ?>) steps.get(steps.size() - 1);
+        assertEquals("classroom-resources/autograding-grading-reporter@v1", reporter.get("uses"));
+        assertEquals("labs", ((Map<?, ?>) reporter.get("with")).get("runners"));
+        assertTrue(((Map<?, ?>) reporter.get("env")).containsKey("LABS_RESULTS"), "the reporter reads LABS_RESULTS");
     }
 
     @Test
@@ -64,7 +87,7 @@ class ReleaseTest {
                 "src/main/java/org/diffusionlab/Core.java")), files.toString());
         for (String f : files) {
             for (String banned : List.of("solutions/", "labs/src/hidden-test/", ".git/", ".ci/", "bench/", "outputs/",
-                    "instructor/", "src/test/")) {
+                    "instructor/", "src/test/", "grader/")) {
                 assertFalse(f.startsWith(banned), f + " must not be released");
             }
             assertFalse(f.contains("target/"), f + ": build output must not be released");
