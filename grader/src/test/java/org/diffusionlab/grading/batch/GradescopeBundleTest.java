@@ -58,7 +58,7 @@ class GradescopeBundleTest {
         RedTeamTest.Attack direct = attack("direct-call");
         RedTeamTest.Attack exit = attack("exit-past-guard");
         record Case(String name, double expected) {}
-        for (Case c : List.of(new Case("solutions", 86), new Case("stubs", 0), new Case(direct.student(), direct.expected()),
+        for (Case c : List.of(new Case("solutions", RedTeamTest.FULL), new Case("stubs", 0), new Case(direct.student(), direct.expected()),
                 new Case(exit.student(), exit.expected()))) {
             Path submission = root.resolve("submission");
             SubmissionGrader.deleteTree(submission);
