@@ -2,7 +2,6 @@ package org.diffusionlab.grading.sandbox;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +17,8 @@ import org.diffusionlab.grading.wire.Peer;
  */
 final class Session extends Peer {
 
+    /** How the messages name the worker to the student. */
+    private static final String WORKER = "the sandboxed JVM that runs your code";
 
     /**
      * Starts every worker from one thread that lives as long as this JVM: bubblewrap's
@@ -38,14 +39,12 @@ final class Session extends Peer {
     private volatile long readDeadline;
     private volatile String stopped;
     private final long callTimeoutNanos;
-    private final String description;
     private volatile boolean dead;
 
-    private Session(Process process, Set<String> labClasses, long callTimeoutNanos, String description) {
+    private Session(Process process, Set<String> labClasses, long callTimeoutNanos) {
         super(new LabClassRules(labClasses, Session.class.getClassLoader()), true, process.getOutputStream());
         this.process = process;
         this.callTimeoutNanos = callTimeoutNanos;
-        this.description = description;
         this.in = new DataInputStream(new java.io.BufferedInputStream(process.getInputStream(), 1 << 16));
         Thread watchdog = new Thread(this::watch, "sandbox-watchdog");
         watchdog.setDaemon(true);
@@ -64,7 +63,7 @@ final class Session extends Peer {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         }
-        Session s = new Session(p, labClasses, callTimeoutNanos, "the sandboxed JVM that runs your code");
+        Session s = new Session(p, labClasses, callTimeoutNanos);
         try {
             s.send(HELLO, out -> {
                 out.writeInt(VERSION);
@@ -133,11 +132,11 @@ final class Session extends Peer {
             if ("interrupted".equals(why)) {
                 Thread.currentThread().interrupt();
                 throw new SandboxException("timed out: the test's time limit ran out while your code ran, so "
-                        + description + " was stopped (an infinite loop, or far too much work?)", "timeout");
+                        + WORKER + " was stopped (an infinite loop, or far too much work?)", "timeout");
             }
             if ("deadline".equals(why)) {
                 throw new SandboxException("timed out: your code did not return within "
-                        + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s, so " + description
+                        + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s, so " + WORKER
                         + " was stopped (an infinite loop, or far too much work?)", "timeout");
             }
             throw died();
@@ -163,7 +162,7 @@ final class Session extends Peer {
             default -> code > 128 ? "was killed by signal " + (code - 128)
                     : "exited with status " + code + " (System.exit(" + code + ") in your code, or a crash)";
         };
-        return new SandboxException(description + " " + why + " while this test ran", code == 137 ? "memory" : "exit");
+        return new SandboxException(WORKER + " " + why + " while this test ran", code == 137 ? "memory" : "exit");
     }
 
     /** Ends the worker and everything it started (bubblewrap's PID namespace dies with it). */
