@@ -120,13 +120,7 @@ final class Session extends Peer {
         readDeadline = System.nanoTime() + timeoutNanos;
         reader = Thread.currentThread();
         try {
-            int length = in.readInt();
-            if (length <= 0 || length > MAX_FRAME) {
-                throw new ProtocolException("a frame of " + length + " bytes");
-            }
-            byte[] frame = new byte[length];
-            in.readFully(frame);
-            return frame;
+            return readFrame(in);
         } catch (IOException e) {
             String why = stopped;
             if ("interrupted".equals(why)) {

@@ -143,6 +143,17 @@ public abstract class Peer {
         void write(DataOutputStream out) throws IOException;
     }
 
+    /** Reads one frame ({@code [int length][bytes]}), refusing a length outside 1..{@link #MAX_FRAME}. */
+    protected static byte[] readFrame(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length <= 0 || length > MAX_FRAME) {
+            throw new ProtocolException("a frame of " + length + " bytes");
+        }
+        byte[] frame = new byte[length];
+        in.readFully(frame);
+        return frame;
+    }
+
     protected static DataInputStream payload(byte[] frame) {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
         return in;

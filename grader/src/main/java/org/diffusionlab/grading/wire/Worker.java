@@ -77,16 +77,6 @@ public final class Worker extends Peer {
         return readFrame(in);
     }
 
-    private static byte[] readFrame(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length <= 0 || length > MAX_FRAME) {
-            throw new ProtocolException("a frame of " + length + " bytes");
-        }
-        byte[] frame = new byte[length];
-        in.readFully(frame);
-        return frame;
-    }
-
     @Override
     protected Method resolve(byte target, String owner, int handle, String name, Class<?>[] types)
             throws ReflectiveOperationException {

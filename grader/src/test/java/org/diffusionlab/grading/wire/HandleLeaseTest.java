@@ -50,10 +50,7 @@ class HandleLeaseTest {
 
         @Override
         protected byte[] readFrame() throws IOException {
-            int length = in.readInt();
-            byte[] frame = new byte[length];
-            in.readFully(frame);
-            return frame;
+            return readFrame(in);
         }
 
         @Override
