@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.diffusionlab.labs.common.Walkthrough;
-import org.diffusionlab.metrics.FrechetDistance;
+import org.ejml.simple.SimpleMatrix;
 import org.diffusionlab.plot.ImageGrid;
 
 /**
@@ -125,9 +125,12 @@ public final class ImagesWalkthrough {
         for (int i = 0; i < n; i++) reference[i] = held[(i * 7) % held.length];
         double[][] other = new double[n][];
         for (int i = 0; i < n; i++) other[i] = train[(i * 13) % train.length];
-        System.out.printf("6. pixel-space Fréchet distance to %d held-out digits: samples %.2f, floor (training digits) %.2f; "
-                + "%d of %d samples are copies of a training digit (RMS distance < 0.05): an exact denoiser memorises%n",
-                n, FrechetDistance.between(x, reference), FrechetDistance.between(other, reference), copies, n);
+        Frechet.Stats heldStats = run("6.1", "Frechet.stats", () -> Frechet.stats(new SimpleMatrix(reference)));
+        double value = run("6.2", "Frechet.distance", () -> Frechet.distance(Frechet.stats(new SimpleMatrix(x)), heldStats, Frechet.SYMMETRIC_SQRT));
+        double floor = Frechet.distance(Frechet.stats(new SimpleMatrix(other)), heldStats, Frechet.SYMMETRIC_SQRT);
+        System.out.printf("6. [yours: Frechet] pixel-space Fréchet distance to %d held-out digits: samples %.2f, floor (training digits) %.2f, "
+                + "ratio %.2f; %d of %d samples are copies of a training digit (RMS distance < 0.05): an exact denoiser memorises%n",
+                n, value, floor, value / floor, copies, n);
         Path png = out.resolve("samples.png");
         ImageGrid.write(png, x, 8, 8, 10, perLabel, 6);
         System.out.printf("7. saved %s (row r: label r), real.png and edges.png in %.1f s. Now answer the reflections (Reflections.java).%n",
