@@ -42,11 +42,11 @@ public final class Frechet {
     public static Stats stats(SimpleMatrix features) {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 6.1: stats: the mean and the unbiased (n - 1) covariance of the rows");
         int n = features.getNumRows(), d = features.getNumCols();
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += features.get(i, j) / n;
+        double[] mu = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mu[j] += features.get(i, j) / n;
         SimpleMatrix centered = new SimpleMatrix(n, d);
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) centered.set(i, j, features.get(i, j) - mean[j]);
-        return new Stats(mean, centered.transpose().mult(centered).divide(n - 1));
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) centered.set(i, j, features.get(i, j) - mu[j]);
+        return new Stats(mu, centered.transpose().mult(centered).divide(n - 1));
         // END SOLUTION
     }
 

@@ -33,13 +33,13 @@ public final class ImageStep {
      */
     public static double[] predictX0(double[] xt, double[] epsHat, double alphaBar, boolean clip) {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 4.1: predictX0: (x_t - sqrt(1 - alphaBar) eps) / sqrt(alphaBar), clipped to [-1, 1]");
-        double a = Math.sqrt(alphaBar), b = Math.sqrt(1 - alphaBar);
-        double[] x0 = new double[xt.length];
+        double rootSignal = Math.sqrt(alphaBar), rootNoise = Math.sqrt(1 - alphaBar);
+        double[] estimate = new double[xt.length];
         for (int i = 0; i < xt.length; i++) {
-            double v = (xt[i] - b * epsHat[i]) / a;
-            x0[i] = clip ? Math.max(-1, Math.min(1, v)) : v;
+            double unclipped = (xt[i] - rootNoise * epsHat[i]) / rootSignal;
+            estimate[i] = clip ? Math.max(-1, Math.min(1, unclipped)) : unclipped;
         }
-        return x0;
+        return estimate;
         // END SOLUTION
     }
 
@@ -75,12 +75,12 @@ public final class ImageStep {
         double[] x0Hat = x0.predictX0(xt, epsHat, ab, clip);
         double c0 = Math.sqrt(abPrev) * beta / (1 - ab), ct = Math.sqrt(1 - beta) * (1 - abPrev) / (1 - ab);
         double sigma = Math.sqrt((1 - abPrev) / (1 - ab) * beta);
-        double[] out = new double[xt.length];
+        double[] previous = new double[xt.length];
         for (int i = 0; i < xt.length; i++) {
-            out[i] = c0 * x0Hat[i] + ct * xt[i];
-            if (t > 1) out[i] += sigma * z[i];
+            previous[i] = c0 * x0Hat[i] + ct * xt[i];
+            if (t > 1) previous[i] += sigma * z[i];
         }
-        return out;
+        return previous;
         // END SOLUTION
     }
 }

@@ -25,8 +25,8 @@ public final class Norm {
         // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 3.1: silu: x * sigmoid(x) element-wise");
         Maps y = x.zerosLike();
         for (int i = 0; i < x.data().length; i++) {
-            double v = x.data()[i];
-            y.data()[i] = v / (1.0 + Math.exp(-v));
+            double input = x.data()[i];
+            y.data()[i] = input / (1.0 + Math.exp(-input));
         }
         return y;
         // END SOLUTION
@@ -79,15 +79,15 @@ public final class Norm {
         for (int n = 0; n < x.n(); n++) {
             for (int g = 0; g < groups; g++) {
                 int start = (n * x.c() + g * per) * hw;
-                double mean = 0, var = 0;
-                for (int q = 0; q < m; q++) mean += x.data()[start + q];
-                mean /= m;
-                for (int q = 0; q < m; q++) var += (x.data()[start + q] - mean) * (x.data()[start + q] - mean);
-                var /= m;
-                double inv = 1.0 / Math.sqrt(var + EPSILON);
+                double groupMean = 0, groupVar = 0;
+                for (int q = 0; q < m; q++) groupMean += x.data()[start + q];
+                groupMean /= m;
+                for (int q = 0; q < m; q++) groupVar += (x.data()[start + q] - groupMean) * (x.data()[start + q] - groupMean);
+                groupVar /= m;
+                double inv = 1.0 / Math.sqrt(groupVar + EPSILON);
                 for (int q = 0; q < m; q++) {
                     int c = g * per + q / hw;
-                    y.data()[start + q] = gamma[c] * (x.data()[start + q] - mean) * inv + beta[c];
+                    y.data()[start + q] = gamma[c] * (x.data()[start + q] - groupMean) * inv + beta[c];
                 }
             }
         }
@@ -120,16 +120,16 @@ public final class Norm {
         for (int n = 0; n < x.n(); n++) {
             for (int g = 0; g < groups; g++) {
                 int start = (n * x.c() + g * per) * hw;
-                double mean = 0, var = 0;
-                for (int q = 0; q < m; q++) mean += x.data()[start + q];
-                mean /= m;
-                for (int q = 0; q < m; q++) var += (x.data()[start + q] - mean) * (x.data()[start + q] - mean);
-                var /= m;
-                double inv = 1.0 / Math.sqrt(var + EPSILON);
+                double groupMean = 0, groupVar = 0;
+                for (int q = 0; q < m; q++) groupMean += x.data()[start + q];
+                groupMean /= m;
+                for (int q = 0; q < m; q++) groupVar += (x.data()[start + q] - groupMean) * (x.data()[start + q] - groupMean);
+                groupVar /= m;
+                double inv = 1.0 / Math.sqrt(groupVar + EPSILON);
                 double meanG = 0, meanGX = 0;
                 for (int q = 0; q < m; q++) {
                     int c = g * per + q / hw;
-                    xh[q] = (x.data()[start + q] - mean) * inv;
+                    xh[q] = (x.data()[start + q] - groupMean) * inv;
                     double d = dy.data()[start + q];
                     dG[c] += d * xh[q];
                     dB[c] += d;
