@@ -15,10 +15,11 @@ import org.diffusionlab.plot.ImageGrid;
  * Runs the image lab end to end with your functions and writes grids of 8×8 digits into
  * {@code outputs/images/}: {@code real.png}, {@code edges.png} (your convolution with a Sobel kernel,
  * then your GroupNorm and SiLU) and {@code samples.png} (one row per label, generated with your
- * x̂0, reverse step and guidance).
+ * x̂0, reverse step and guidance), and prints the samples' Fréchet distance (yours, on pixels) to
+ * held-out digits beside its floor (training digits against the same held-out digits).
  *
  * <p>Where the pieces come from: the data scaling, the convolution, GroupNorm, SiLU, x̂0, the reverse
- * step and the guided ε̂ are yours. The denoiser is not a trained U-Net: it is the <em>exact</em> ε̂ of
+ * step, the guided ε̂ and the Fréchet distance are yours (the matrix square root is the given one). The denoiser is not a trained U-Net: it is the <em>exact</em> ε̂ of
  * the training set (each x_t's posterior over the training digits, per label for ε̂_y and over all
  * digits for ε̂_∅), computed in closed form in this file. That keeps the walkthrough to seconds and
  * makes every difference in the grid come from the sampler; the price is that an exact denoiser of a
