@@ -1,0 +1,153 @@
+package org.diffusionlab.labs.images;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.diffusionlab.forward.PredictionType;
+import org.diffusionlab.labs.common.Feedback;
+import org.diffusionlab.model.image.Conv2d;
+import org.diffusionlab.model.image.GroupNorm;
+import org.diffusionlab.model.image.Parameter;
+import org.diffusionlab.model.image.Silu;
+import org.diffusionlab.model.image.Tensor;
+import org.diffusionlab.schedule.NoiseSchedule;
+
+/**
+ * Bridges between the lab's {@link Maps} and the core's image layers ({@code model.image}), used by
+ * the graders: every exercise is compared with the core on random inputs from seeded generators.
+ */
+final class Reference {
+
+    private Reference() {}
+
+    static Maps randn(int n, int c, int h, int w, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] d = new double[n * c * h * w];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return new Maps(n, c, h, w, d);
+    }
+
+    static double[] randn(int size, double scale, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] d = new double[size];
+        for (int i = 0; i < size; i++) d[i] = scale * rng.nextGaussian();
+        return d;
+    }
+
+    static Tensor tensor(Maps m) {
+        return new Tensor(m.n(), m.c(), m.h(), m.w(), m.data().clone());
+    }
+
+    static Maps maps(Tensor t) {
+        return new Maps(t.n, t.c, t.h, t.w, t.data.clone());
+    }
+
+    /** The core's readable convolution holding the given weights. */
+    static Conv2d conv(double[] weight, double[] bias, int in, int k, int stride, int padding) {
+        Conv2d conv = new Conv2d("lab", in, bias.length, k, stride, padding, new SplittableRandom(0));
+        List<Parameter> p = conv.parameters();
+        System.arraycopy(weight, 0, p.get(0).w(), 0, weight.length);
+        System.arraycopy(bias, 0, p.get(1).w(), 0, bias.length);
+        return conv;
+    }
+
+    static Maps convForward(Maps x, double[] weight, double[] bias, int k, int stride, int padding) {
+        return maps(conv(weight, bias, x.c(), k, stride, padding).forward(tensor(x)));
+    }
+
+    static Conv.Grads convBackward(Maps x, Maps dy, double[] weight, int k, int stride, int padding) {
+        Conv2d conv = conv(weight, new double[dy.c()], x.c(), k, stride, padding);
+        conv.forward(tensor(x));
+        Tensor dx = conv.backward(tensor(dy));
+        return new Conv.Grads(maps(dx), conv.parameters().get(0).g().clone(), conv.parameters().get(1).g().clone());
+    }
+
+    static GroupNorm groupNorm(int groups, double[] gamma, double[] beta) {
+        GroupNorm gn = new GroupNorm("lab", groups, gamma.length);
+        System.arraycopy(gamma, 0, gn.parameters().get(0).w(), 0, gamma.length);
+        System.arraycopy(beta, 0, gn.parameters().get(1).w(), 0, beta.length);
+        return gn;
+    }
+
+    static Maps groupNormForward(Maps x, int groups, double[] gamma, double[] beta) {
+        return maps(groupNorm(groups, gamma, beta).forward(tensor(x)));
+    }
+
+    static Norm.Grads groupNormBackward(Maps x, Maps dy, int groups, double[] gamma) {
+        GroupNorm gn = groupNorm(groups, gamma, new double[gamma.length]);
+        gn.forward(tensor(x));
+        Tensor dx = gn.backward(tensor(dy));
+        return new Norm.Grads(maps(dx), gn.parameters().get(0).g().clone(), gn.parameters().get(1).g().clone());
+    }
+
+    static Maps silu(Maps x) {
+        return maps(new Silu().forward(tensor(x)));
+    }
+
+    static Maps siluBackward(Maps x, Maps dy) {
+        Silu s = new Silu();
+        s.forward(tensor(x));
+        return maps(s.backward(tensor(dy)));
+    }
+
+    /** The core's x̂0 for an ε-prediction (PredictionType.EPS), clipped as the core's ImageSampler does. */
+    static double[] predictX0(double[] xt, double[] eps, int t, NoiseSchedule s, boolean clip) {
+        double[] out = new double[xt.length];
+        for (int i = 0; i < out.length; i++) {
+            double v = PredictionType.EPS.x0(eps[i], xt[i], t, s);
+            out[i] = clip ? Math.max(-1, Math.min(1, v)) : v;
+        }
+        return out;
+    }
+
+    /** The reference's exercise 4.1, for grading 4.2 on its own. */
+    static ImageStep.X0 x0() {
+        return new ImageStep.X0() {
+            @Override
+            public double[] predictX0(double[] xt, double[] epsHat, double alphaBar, boolean clip) {
+                double a = Math.sqrt(alphaBar), b = Math.sqrt(1 - alphaBar);
+                double[] out = new double[xt.length];
+                for (int i = 0; i < out.length; i++) {
+                    double v = (xt[i] - b * epsHat[i]) / a;
+                    out[i] = clip ? Math.max(-1, Math.min(1, v)) : v;
+                }
+                return out;
+            }
+        };
+    }
+
+    /** Shape and the first values of a batch of maps, for failure messages. */
+    static String show(Maps m) {
+        return m.shape() + " " + Feedback.show(m.data());
+    }
+
+    /** Relative closeness of two arrays: max |a − b| ≤ tol·(1 + max |b|). */
+    static double relativeError(double[] a, double[] b) {
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+        }
+        return diff / (1 + scale);
+    }
+
+    /** Float-level tolerance of the image exercises: max |got − expected| ≤ 1e-6·(1 + max |expected|). */
+    static final double TOL = 1e-6;
+
+    /**
+     * Passes when {@code got} is within {@link #TOL} of {@code expected}; otherwise fails with
+     * Feedback's message (input, expected, got, the first difference and the likely mistake).
+     */
+    static void assertClose(String summary, String input, double[] expected, double[] got, java.util.Map<String, double[]> mistakes) {
+        if (got != null && got.length == expected.length && relativeError(got, expected) <= TOL) return;
+        Feedback.assertArray(summary, input, expected, got, mistakes);
+        throw new AssertionError(summary + ": differs from the reference by more than " + TOL + " (relative)\n  input: " + input);
+    }
+
+    static void assertMaps(String summary, String input, Maps expected, Maps got, java.util.Map<String, double[]> mistakes) {
+        if (got == null) throw new AssertionError(summary + ": got null\n  input: " + input);
+        if (got.n() != expected.n() || got.c() != expected.c() || got.h() != expected.h() || got.w() != expected.w()) {
+            throw new AssertionError(summary + ": wrong shape, expected " + expected.shape() + ", got " + got.shape() + "\n  input: " + input);
+        }
+        assertClose(summary, input, expected.data(), got.data(), mistakes);
+    }
+}
