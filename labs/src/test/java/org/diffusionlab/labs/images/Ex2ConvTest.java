@@ -71,16 +71,27 @@ class Ex2ConvTest {
         return a;
     }
 
+    /** Input, weights and output gradient of one backward case, drawn from three consecutive seeds. */
+    record Backward(Maps x, double[] w, Maps dy) {
+        static Backward draw(int[] c, long seed) {
+            Maps x = Reference.randn(c[0], c[1], c[3], c[4], seed);
+            double[] w = Reference.randn(c[2] * c[1] * c[5] * c[5], 0.4, seed + 1);
+            int ho = Conv.outputSize(c[3], c[5], c[6], c[7]), wo = Conv.outputSize(c[4], c[5], c[6], c[7]);
+            return new Backward(x, w, Reference.randn(c[0], c[2], ho, wo, seed + 2));
+        }
+    }
+
     @Test
     @Graded(exercise = "2.2", points = 1)
     @DisplayName("backward: the input gradient ∂L/∂x matches the reference (every case)")
     void inputGradient() {
         long seed = 300;
         for (int[] c : CASES) {
-            Maps x = Reference.randn(c[0], c[1], c[3], c[4], seed++);
-            double[] w = Reference.randn(c[2] * c[1] * c[5] * c[5], 0.4, seed++);
-            int ho = Conv.outputSize(c[3], c[5], c[6], c[7]), wo = Conv.outputSize(c[4], c[5], c[6], c[7]);
-            Maps dy = Reference.randn(c[0], c[2], ho, wo, seed++);
+            Backward in = Backward.draw(c, seed);
+            seed += 3;
+            Maps x = in.x();
+            double[] w = in.w();
+            Maps dy = in.dy();
             Conv.Grads expected = Reference.convBackward(x, dy, w, c[5], c[6], c[7]);
             Conv.Grads got = Conv.backward(x, dy, w, c[5], c[6], c[7]);
             if (got == null) throw new AssertionError("Conv.backward returned null");
@@ -95,10 +106,11 @@ class Ex2ConvTest {
     void parameterGradients() {
         long seed = 400;
         for (int[] c : CASES) {
-            Maps x = Reference.randn(c[0], c[1], c[3], c[4], seed++);
-            double[] w = Reference.randn(c[2] * c[1] * c[5] * c[5], 0.4, seed++);
-            int ho = Conv.outputSize(c[3], c[5], c[6], c[7]), wo = Conv.outputSize(c[4], c[5], c[6], c[7]);
-            Maps dy = Reference.randn(c[0], c[2], ho, wo, seed++);
+            Backward in = Backward.draw(c, seed);
+            seed += 3;
+            Maps x = in.x();
+            double[] w = in.w();
+            Maps dy = in.dy();
             Conv.Grads expected = Reference.convBackward(x, dy, w, c[5], c[6], c[7]);
             Conv.Grads oneImage = Reference.convBackward(first(x), first(dy), w, c[5], c[6], c[7]);
             Conv.Grads got = Conv.backward(x, dy, w, c[5], c[6], c[7]);
