@@ -31,7 +31,7 @@ public final class DigitsData {
      *   x = v / 8 − 1        (0 → −1, 8 → 0, 16 → 1)
      * </pre>
      * so that the data has the same range as the noise the forward process adds (mean 0, most
-     * mass in ±2), and x̂0 can be clipped to [−1, 1] (exercise 4).
+     * mass in ±2), and x̂0 can be clipped to [−1, 1] (exercise 5).
      *
      * <p>Hint: a new {@code double[images][pixels]}; divide by {@code MAX_VALUE / 2.0} (a double:
      * {@code v / 8} on ints rounds down). Do not change the input.

@@ -6,7 +6,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.simple.SimpleMatrix;
 
 /**
- * Exercise 6 — judging samples: the Fréchet distance between two sets of feature vectors (the FID of
+ * Exercise 7 — judging samples: the Fréchet distance between two sets of feature vectors (the FID of
  * Heusel et al. 2017, here with any features: a classifier's hidden layer, or the pixels), and its
  * floor, the distance between two independent sets of real images of the same size.
  */
@@ -29,7 +29,7 @@ public final class Frechet {
     public record Report(double value, double floor, double ratio) {}
 
     /**
-     * <b>TODO 6.1</b> (Time: ~15 min) — the statistics of n feature vectors (one per row):
+     * <b>TODO 7.1</b> (Time: ~15 min) — the statistics of n feature vectors (one per row):
      * <pre>
      *   μ = (1/n) Σ_i f_i          C = 1/(n − 1) · Σ_i (f_i − μ)(f_i − μ)ᵀ
      * </pre>
@@ -40,11 +40,11 @@ public final class Frechet {
      * @param features n × d, n ≥ 2
      */
     public static Stats stats(SimpleMatrix features) {
-        throw new UnsupportedOperationException("TODO 6.1: stats: the mean and the unbiased (n - 1) covariance of the rows");
+        throw new UnsupportedOperationException("TODO 7.1: stats: the mean and the unbiased (n - 1) covariance of the rows");
     }
 
     /**
-     * <b>TODO 6.2</b> (Time: ~20 min) — the Fréchet distance between two Gaussians with these statistics:
+     * <b>TODO 7.2</b> (Time: ~20 min) — the Fréchet distance between two Gaussians with these statistics:
      * <pre>
      *   d² = ‖μ_a − μ_b‖² + tr C_a + tr C_b − 2 · tr √( √C_a · C_b · √C_a )
      * </pre>
@@ -54,7 +54,7 @@ public final class Frechet {
      * Rounding can make d² slightly negative when the sets are equal: return max(0, d²).
      */
     public static double distance(Stats a, Stats b, MatrixSqrt sqrt) {
-        throw new UnsupportedOperationException("TODO 6.2: distance: |mu_a - mu_b|^2 + tr C_a + tr C_b - 2 tr sqrt(sqrt(C_a) C_b sqrt(C_a))");
+        throw new UnsupportedOperationException("TODO 7.2: distance: |mu_a - mu_b|^2 + tr C_a + tr C_b - 2 tr sqrt(sqrt(C_a) C_b sqrt(C_a))");
     }
 
     private static SimpleMatrix symmetricSqrt(SimpleMatrix s) {

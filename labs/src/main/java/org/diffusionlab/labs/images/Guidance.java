@@ -3,7 +3,7 @@ package org.diffusionlab.labs.images;
 import java.util.SplittableRandom;
 
 /**
- * Exercise 5 — classifier-free guidance (Ho &amp; Salimans 2022): one network learns both the
+ * Exercise 6 — classifier-free guidance (Ho &amp; Salimans 2022): one network learns both the
  * conditional ε̂(x_t, y) and the unconditional ε̂(x_t, ∅), because training sometimes hides the
  * label; sampling then extrapolates from the unconditional towards the conditional prediction.
  */
@@ -15,7 +15,7 @@ public final class Guidance {
     private Guidance() {}
 
     /**
-     * <b>TODO 5.1</b> (Time: ~10 min) — the guided prediction, element-wise, in the convention of
+     * <b>TODO 6.1</b> (Time: ~10 min) — the guided prediction, element-wise, in the convention of
      * diffusers and Imagen (guidance scale w):
      * <pre>
      *   ε̃ = ε̂_∅ + w · (ε̂_y − ε̂_∅)
@@ -27,11 +27,11 @@ public final class Guidance {
      * @param unconditional ε̂(x_t, ∅), same length
      */
     public static double[] guided(double[] conditional, double[] unconditional, double w) {
-        throw new UnsupportedOperationException("TODO 5.1: guided: uncond + w (cond - uncond)");
+        throw new UnsupportedOperationException("TODO 6.1: guided: uncond + w (cond - uncond)");
     }
 
     /**
-     * <b>TODO 5.2</b> (Time: ~10 min) — label dropout for training: a copy of the labels where each one,
+     * <b>TODO 6.2</b> (Time: ~10 min) — label dropout for training: a copy of the labels where each one,
      * in order, is replaced by {@link #NO_LABEL} with probability p:
      * <pre>
      *   y'_i = NO_LABEL   if rng.nextDouble() &lt; p,   else y_i
@@ -43,6 +43,6 @@ public final class Guidance {
      * @param p drop probability in [0, 1] (0.1 in the core's recipe)
      */
     public static int[] dropLabels(int[] labels, double p, SplittableRandom rng) {
-        throw new UnsupportedOperationException("TODO 5.2: dropLabels: NO_LABEL where rng.nextDouble() < p");
+        throw new UnsupportedOperationException("TODO 6.2: dropLabels: NO_LABEL where rng.nextDouble() < p");
     }
 }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The images lab writes its own Fréchet distance (exercise 6), so, unlike the other labs, its code may
+ * The images lab writes its own Fréchet distance (exercise 7), so, unlike the other labs, its code may
  * not use the core's {@code org.diffusionlab.metrics} either (the lab-wide rules are in the spiral
  * lab's ArchitectureTest).
  */

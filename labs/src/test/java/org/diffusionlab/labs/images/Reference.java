@@ -7,6 +7,7 @@ import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.model.image.Conv2d;
 import org.diffusionlab.model.image.GroupNorm;
 import org.diffusionlab.model.image.Parameter;
+import org.diffusionlab.model.image.ResBlock;
 import org.diffusionlab.model.image.Silu;
 import org.diffusionlab.model.image.Tensor;
 import org.diffusionlab.schedule.NoiseSchedule;
@@ -89,6 +90,74 @@ final class Reference {
         return maps(s.backward(tensor(dy)));
     }
 
+    /** The reference's layers (the core's), for grading the residual block (exercise 4) on its own. */
+    static org.diffusionlab.labs.images.ResBlock.Layers layers() {
+        return new org.diffusionlab.labs.images.ResBlock.Layers() {
+            @Override
+            public Maps convForward(Maps x, double[] weight, double[] bias, int k, int stride, int padding) {
+                return Reference.convForward(x, weight, bias, k, stride, padding);
+            }
+
+            @Override
+            public Conv.Grads convBackward(Maps x, Maps dy, double[] weight, int k, int stride, int padding) {
+                return Reference.convBackward(x, dy, weight, k, stride, padding);
+            }
+
+            @Override
+            public Maps groupNorm(Maps x, int groups, double[] gamma, double[] beta) {
+                return groupNormForward(x, groups, gamma, beta);
+            }
+
+            @Override
+            public Norm.Grads groupNormBackward(Maps x, Maps dy, int groups, double[] gamma) {
+                return Reference.groupNormBackward(x, dy, groups, gamma);
+            }
+
+            @Override
+            public Maps silu(Maps x) {
+                return Reference.silu(x);
+            }
+
+            @Override
+            public Maps siluBackward(Maps x, Maps dy) {
+                return Reference.siluBackward(x, dy);
+            }
+        };
+    }
+
+    /** The core's {@link ResBlock} holding the given parameters (copied in the order of its parameters()). */
+    static ResBlock resBlock(org.diffusionlab.labs.images.ResBlock.Params p) {
+        ResBlock block = new ResBlock("lab", p.in(), p.out(), p.embedding(), p.groups(), new SplittableRandom(0));
+        List<Parameter> params = block.parameters();
+        double[][] values = p.convolutionalSkip()
+                ? new double[][] {p.conv1Weight(), p.conv1Bias(), p.gamma1(), p.beta1(), p.shiftWeight(), p.shiftBias(), p.conv2Weight(),
+                    p.conv2Bias(), p.gamma2(), p.beta2(), p.skipWeight(), p.skipBias()}
+                : new double[][] {p.conv1Weight(), p.conv1Bias(), p.gamma1(), p.beta1(), p.shiftWeight(), p.shiftBias(), p.conv2Weight(),
+                    p.conv2Bias(), p.gamma2(), p.beta2()};
+        if (params.size() != values.length) throw new IllegalStateException("the core's ResBlock has " + params.size() + " parameter arrays, expected " + values.length);
+        for (int i = 0; i < values.length; i++) System.arraycopy(values[i], 0, params.get(i).w(), 0, values[i].length);
+        return block;
+    }
+
+    static Maps resBlockForward(Maps x, Maps e, org.diffusionlab.labs.images.ResBlock.Params p) {
+        return maps(resBlock(p).forward(tensor(x), tensor(e)));
+    }
+
+    /** The core's gradients of L = Σ dy·y, as the lab's record (parameter gradients in the order of Params). */
+    static org.diffusionlab.labs.images.ResBlock.Grads resBlockBackward(Maps x, Maps e, org.diffusionlab.labs.images.ResBlock.Params p, Maps dy) {
+        ResBlock block = resBlock(p);
+        block.forward(tensor(x), tensor(e));
+        Tensor de = tensor(e.zerosLike());
+        Tensor dx = block.backward(tensor(dy), de);
+        List<Parameter> g = block.parameters();
+        boolean skip = p.convolutionalSkip();
+        org.diffusionlab.labs.images.ResBlock.Params grads = new org.diffusionlab.labs.images.ResBlock.Params(p.in(), p.out(), p.embedding(),
+                p.groups(), g.get(0).g().clone(), g.get(1).g().clone(), g.get(2).g().clone(), g.get(3).g().clone(), g.get(4).g().clone(),
+                g.get(5).g().clone(), g.get(6).g().clone(), g.get(7).g().clone(), g.get(8).g().clone(), g.get(9).g().clone(),
+                skip ? g.get(10).g().clone() : null, skip ? g.get(11).g().clone() : null);
+        return new org.diffusionlab.labs.images.ResBlock.Grads(maps(dx), maps(de), grads);
+    }
+
     /** The core's x̂0 for an ε-prediction (PredictionType.EPS), clipped as the core's ImageSampler does. */
     static double[] predictX0(double[] xt, double[] eps, int t, NoiseSchedule s, boolean clip) {
         double[] out = new double[xt.length];
@@ -99,7 +168,7 @@ final class Reference {
         return out;
     }
 
-    /** The reference's exercise 4.1, for grading 4.2 on its own. */
+    /** The reference's exercise 5.1, for grading 5.2 on its own. */
     static ImageStep.X0 x0() {
         return new ImageStep.X0() {
             @Override

@@ -1,7 +1,7 @@
 package org.diffusionlab.labs.images;
 
 /**
- * Exercise 4 — the reverse step on images: x̂0 from the network's ε̂, clipped to the pixel range
+ * Exercise 5 — the reverse step on images: x̂0 from the network's ε̂, clipped to the pixel range
  * [−1, 1], then DDPM's step with the posterior variance. An image is a flat {@code double[]} of its
  * pixels (a batch is just a longer array: every operation is element-wise). t is 1-based (1..T),
  * ᾱ_t = (1 − β_1)·…·(1 − β_t) and ᾱ_0 = 1.
@@ -10,7 +10,7 @@ public final class ImageStep {
 
     private ImageStep() {}
 
-    /** How the reverse step gets x̂0 (exercise 4.1): yours in {@link #LAB}, the reference's in the graders. */
+    /** How the reverse step gets x̂0 (exercise 5.1): yours in {@link #LAB}, the reference's in the graders. */
     public interface X0 {
         double[] predictX0(double[] xt, double[] epsHat, double alphaBar, boolean clip);
     }
@@ -19,7 +19,7 @@ public final class ImageStep {
     public static final X0 LAB = ImageStep::predictX0;
 
     /**
-     * <b>TODO 4.1</b> (Time: ~15 min) — the clean image predicted from ε̂, element-wise:
+     * <b>TODO 5.1</b> (Time: ~15 min) — the clean image predicted from ε̂, element-wise:
      * <pre>
      *   x̂0 = (x_t − √(1 − ᾱ_t)·ε̂) / √ᾱ_t,      then, if clip, x̂0 = min(1, max(−1, x̂0))
      * </pre>
@@ -32,7 +32,7 @@ public final class ImageStep {
      * @param alphaBar ᾱ_t of the step
      */
     public static double[] predictX0(double[] xt, double[] epsHat, double alphaBar, boolean clip) {
-        // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 4.1: predictX0: (x_t - sqrt(1 - alphaBar) eps) / sqrt(alphaBar), clipped to [-1, 1]");
+        // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 5.1: predictX0: (x_t - sqrt(1 - alphaBar) eps) / sqrt(alphaBar), clipped to [-1, 1]");
         double rootSignal = Math.sqrt(alphaBar), rootNoise = Math.sqrt(1 - alphaBar);
         double[] estimate = new double[xt.length];
         for (int i = 0; i < xt.length; i++) {
@@ -49,7 +49,7 @@ public final class ImageStep {
     }
 
     /**
-     * <b>TODO 4.2</b> (Time: ~25 min) — one reverse step x_t → x_{t−1} with the posterior variance (DDPM eq. 6–7):
+     * <b>TODO 5.2</b> (Time: ~25 min) — one reverse step x_t → x_{t−1} with the posterior variance (DDPM eq. 6–7):
      * <pre>
      *   x̂0 = x0.predictX0(x_t, ε̂, ᾱ_t, clip)
      *   μ̃  = √ᾱ_{t−1}·β_t/(1 − ᾱ_t) · x̂0  +  √α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t) · x_t
@@ -58,7 +58,7 @@ public final class ImageStep {
      * </pre>
      *
      * <p>Hint: compute ᾱ_t and ᾱ_{t−1} from {@code betas} (β_t is {@code betas[t − 1]}); get x̂0
-     * through {@code x0}, not by calling 4.1 directly, so a bug in 4.1 costs 4.1 only.
+     * through {@code x0}, not by calling 5.1 directly, so a bug in 5.1 costs 5.1 only.
      *
      * @param xt x_t (any number of pixels)
      * @param epsHat ε̂(x_t, t), same length
@@ -68,7 +68,7 @@ public final class ImageStep {
      * @param x0 how to get x̂0 ({@link #LAB} for yours)
      */
     public static double[] reverseStep(double[] xt, double[] epsHat, int t, double[] betas, double[] z, boolean clip, X0 x0) {
-        // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 4.2: reverseStep: posterior mean with x0Hat, plus sqrt(posterior variance) z for t > 1");
+        // BEGIN SOLUTION throw new UnsupportedOperationException("TODO 5.2: reverseStep: posterior mean with x0Hat, plus sqrt(posterior variance) z for t > 1");
         double abPrev = 1;
         for (int s = 1; s < t; s++) abPrev *= 1 - betas[s - 1];
         double beta = betas[t - 1], ab = abPrev * (1 - beta);

@@ -1,7 +1,7 @@
 package org.diffusionlab.labs.images;
 
 /**
- * Exercise 7 — reflections. Write in your own words in the text blocks below (at least 30 words
+ * Exercise 8 — reflections. Write in your own words in the text blocks below (at least 30 words
  * each, 60 for the report). They are graded by a person: the graders only check that each answer is
  * there and copy it into the report. Run the walkthrough first; its numbers make good evidence.
  */
@@ -10,11 +10,11 @@ public final class Reflections {
     private Reflections() {}
 
     /**
-     * <b>TODO 7.1</b> (Time: ~10 min) — the range. Why scale the digits to [−1, 1] and not to [0, 1]?
+     * <b>TODO 8.1</b> (Time: ~10 min) — the range. Why scale the digits to [−1, 1] and not to [0, 1]?
      * What would go wrong with [0, 1], in the forward process and when clipping x̂0?
      */
     public static final String SCALING =
-            // BEGIN SOLUTION "TODO 7.1: your answer here (at least 30 words)";
+            // BEGIN SOLUTION "TODO 8.1: your answer here (at least 30 words)";
             """
             The forward process mixes the image with standard normal noise, which has mean 0 and is
             symmetric. Data in [-1, 1] is centred like the noise and uses the same scale, so the
@@ -27,11 +27,11 @@ public final class Reflections {
             // END SOLUTION
 
     /**
-     * <b>TODO 7.2</b> (Time: ~10 min) — clipping x̂0. Why does clipping x̂0 to [−1, 1] help most at the
+     * <b>TODO 8.2</b> (Time: ~10 min) — clipping x̂0. Why does clipping x̂0 to [−1, 1] help most at the
      * first reverse steps? Use the walkthrough's numbers (the largest |x̂0| without clipping).
      */
     public static final String CLIP_X0 =
-            // BEGIN SOLUTION "TODO 7.2: your answer here (at least 30 words)";
+            // BEGIN SOLUTION "TODO 8.2: your answer here (at least 30 words)";
             """
             At large t, alpha_bar_t is tiny, so x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat) /
             sqrt(alpha_bar_t) divides the error of eps_hat by a small number: at t = T of the cosine
@@ -44,11 +44,11 @@ public final class Reflections {
             // END SOLUTION
 
     /**
-     * <b>TODO 7.3</b> (Time: ~10 min) — guidance. What does a guidance weight w &gt; 1 buy, and what does
+     * <b>TODO 8.3</b> (Time: ~10 min) — guidance. What does a guidance weight w &gt; 1 buy, and what does
      * it cost? What do w = 0 and w = 1 give?
      */
     public static final String GUIDANCE =
-            // BEGIN SOLUTION "TODO 7.3: your answer here (at least 30 words)";
+            // BEGIN SOLUTION "TODO 8.3: your answer here (at least 30 words)";
             """
             w = 0 is the unconditional model and w = 1 the plain conditional one. A weight above 1
             extrapolates along the direction the label adds, which sharpens p(x | y) towards images the
@@ -60,12 +60,12 @@ public final class Reflections {
             // END SOLUTION
 
     /**
-     * <b>TODO 7.4</b> (Time: ~10 min) — the Fréchet floor. The walkthrough prints the Fréchet distance of
+     * <b>TODO 8.4</b> (Time: ~10 min) — the Fréchet floor. The walkthrough prints the Fréchet distance of
      * the samples to held-out digits beside the distance of training digits to the same held-out digits.
      * What does that floor measure, why is it not 0, and how should a value below the floor be read?
      */
     public static final String FRECHET_FLOOR =
-            // BEGIN SOLUTION "TODO 7.4: your answer here (at least 30 words)";
+            // BEGIN SOLUTION "TODO 8.4: your answer here (at least 30 words)";
             """
             The floor is the distance between two independent sets of real digits of the same size:
             it is what sampling noise alone gives, because the mean and covariance estimated from 100
@@ -77,13 +77,13 @@ public final class Reflections {
             // END SOLUTION
 
     /**
-     * <b>TODO 7.5</b> (Time: ~40 min) — the experiments report. Run the walkthrough with two settings
+     * <b>TODO 8.5</b> (Time: ~40 min) — the experiments report. Run the walkthrough with two settings
      * of your choice (e.g. {@code --guidance 0}, {@code 1}, {@code 4}; {@code --clip false}; {@code --T 20})
      * and report what you changed, what you measured (the printed numbers, the grids) and what you
      * learned, at least 60 words.
      */
     public static final String EXPERIMENTS_REPORT =
-            // BEGIN SOLUTION "TODO 7.5: your experiments report here (at least 60 words)";
+            // BEGIN SOLUTION "TODO 8.5: your experiments report here (at least 60 words)";
             """
             Experiment 1, guidance. With the exact denoiser of the walkthrough (the training digits'
             own posterior), w = 0 gives a mix of all digits in every row, w = 2 the requested digit in

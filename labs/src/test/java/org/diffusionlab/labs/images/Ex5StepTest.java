@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Graded against the core: x̂0 as the image sampler computes it ({@code PredictionType.EPS}, clipped
  * to [−1, 1]), and the step against {@link AncestralSampler#posteriorMean} and {@link Variance#POSTERIOR}.
- * reverseStep (4.2) gets the reference's x̂0, so it is graded on its own.
+ * reverseStep (5.2) gets the reference's x̂0, so it is graded on its own.
  */
 @Lab("images")
-@DisplayName("Exercise 4: x̂0 with clipping and the reverse step on images")
-class Ex4StepTest {
+@DisplayName("Exercise 5: x̂0 with clipping and the reverse step on images")
+class Ex5StepTest {
 
     private static NoiseSchedule[] schedules() {
         SplittableRandom rng = new SplittableRandom(451);
@@ -38,7 +38,7 @@ class Ex4StepTest {
     }
 
     @Test
-    @Graded(exercise = "4.1", points = 1)
+    @Graded(exercise = "5.1", points = 1)
     @DisplayName("predictX0 without clipping matches the reference at t = 1, 2, T/2, T (cosine, linear, random, T = 1)")
     void unclipped() {
         long seed = 460;
@@ -64,7 +64,7 @@ class Ex4StepTest {
     }
 
     @Test
-    @Graded(exercise = "4.1", points = 1)
+    @Graded(exercise = "5.1", points = 1)
     @DisplayName("predictX0 with clipping keeps every pixel in [−1, 1] (the image range) and matches the reference")
     void clipped() {
         long seed = 480;
@@ -97,7 +97,7 @@ class Ex4StepTest {
     }
 
     @Test
-    @Graded(exercise = "4.2", points = 2)
+    @Graded(exercise = "5.2", points = 2)
     @DisplayName("reverseStep matches the reference (posterior mean + √β̃_t·z) at t = 2, T/2, T, with and without clipping")
     void step() {
         long seed = 500;
@@ -126,7 +126,7 @@ class Ex4StepTest {
     }
 
     @Test
-    @Graded(exercise = "4.2", points = 1)
+    @Graded(exercise = "5.2", points = 1)
     @DisplayName("reverseStep at t = 1 returns μ̃_1 = x̂0, adds no noise and accepts z = null (also for T = 1)")
     void lastStep() {
         long seed = 560;

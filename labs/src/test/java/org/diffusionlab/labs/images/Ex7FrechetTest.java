@@ -10,12 +10,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Graded against the core's {@link FrechetDistance} on random, correlated feature sets; distance (6.2)
+ * Graded against the core's {@link FrechetDistance} on random, correlated feature sets; distance (7.2)
  * gets the reference's statistics, so it is graded on its own.
  */
 @Lab("images")
-@DisplayName("Exercise 6: the Fréchet distance and its floor")
-class Ex6FrechetTest {
+@DisplayName("Exercise 7: the Fréchet distance and its floor")
+class Ex7FrechetTest {
 
     /** n correlated d-dimensional features: z·A + shift, so the covariance is AᵀA, not diagonal. */
     private static double[][] features(int n, int d, double shift, long seed) {
@@ -48,7 +48,7 @@ class Ex6FrechetTest {
     }
 
     @Test
-    @Graded(exercise = "6.1", points = 1.5)
+    @Graded(exercise = "7.1", points = 1.5)
     @DisplayName("stats: the mean and the unbiased (n − 1) covariance of the rows, d = 1, 3, 8")
     void statistics() {
         long seed = 700;
@@ -73,7 +73,7 @@ class Ex6FrechetTest {
     }
 
     @Test
-    @Graded(exercise = "6.2", points = 2)
+    @Graded(exercise = "7.2", points = 2)
     @DisplayName("distance matches the core's FrechetDistance on shifted and correlated sets, d = 1, 4, 10")
     void distance() {
         long seed = 720;
@@ -94,7 +94,7 @@ class Ex6FrechetTest {
     }
 
     @Test
-    @Graded(exercise = "6.2", points = 1)
+    @Graded(exercise = "7.2", points = 1)
     @DisplayName("distance is 0 between a set and itself (never negative), and symmetric")
     void zeroAndSymmetric() {
         double[][] a = features(30, 5, 0.2, 740), b = features(30, 5, -0.3, 741);

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
  * {@code nextDouble() < p} per label, in order).
  */
 @Lab("images")
-@DisplayName("Exercise 5: classifier-free guidance")
-class Ex5GuidanceTest {
+@DisplayName("Exercise 6: classifier-free guidance")
+class Ex6GuidanceTest {
 
     @Test
-    @Graded(exercise = "5.1", points = 1)
+    @Graded(exercise = "6.1", points = 1)
     @DisplayName("guided = ε̂_∅ + w·(ε̂_y − ε̂_∅) for w = 0, 1, 2, 7.5, 0.3; w = 1 is the conditional, w = 0 the unconditional")
     void guided() {
         long seed = 600;
@@ -49,7 +49,7 @@ class Ex5GuidanceTest {
     }
 
     @Test
-    @Graded(exercise = "5.2", points = 1)
+    @Graded(exercise = "6.2", points = 1)
     @DisplayName("dropLabels makes exactly the reference's draws (p = 0.1, 0.5), leaves the input unchanged and the random state as the reference")
     void dropout() {
         for (double p : new double[] {0.1, 0.5}) {
@@ -72,7 +72,7 @@ class Ex5GuidanceTest {
     }
 
     @Test
-    @Graded(exercise = "5.2", points = 0.5)
+    @Graded(exercise = "6.2", points = 0.5)
     @DisplayName("dropLabels keeps every label at p = 0 and drops every label at p = 1")
     void extremes() {
         int[] y = labels(50, 620);
