@@ -54,6 +54,7 @@ public final class LabRules {
     private final JavaClasses classes;
     private List<String> forbidden = REFERENCE_PACKAGES;
     private List<String> allowed = List.of();
+    private List<String> exempt = List.of();
 
     private LabRules(String labPackage, JavaClasses classes) {
         this.labPackage = labPackage;
@@ -103,6 +104,15 @@ public final class LabRules {
         return this;
     }
 
+    /**
+     * Lab classes (fully qualified names; nested classes included) that the reference rule does not check,
+     * e.g. a walkthrough that must run the core's model to be fast enough. The reflection rule still applies.
+     */
+    public LabRules exempting(String... classNames) {
+        this.exempt = List.of(classNames);
+        return this;
+    }
+
     /** Checks both rules and throws one {@link AssertionError} listing every violation. */
     public void check() {
         List<String> problems = new ArrayList<>();
@@ -144,8 +154,13 @@ public final class LabRules {
         DescribedPredicate<JavaClass> reference = DescribedPredicate.describe(
                 "belong to a core reference implementation " + forbidden, c -> inAny(c.getPackageName(), forbidden)
                         && allowed.stream().noneMatch(a -> c.getName().equals(a) || c.getName().startsWith(a + "$")));
-        return noClasses().that().resideInAPackage(labPackage + "..").should().dependOnClassesThat(reference)
-                .allowEmptyShould(true);
+        DescribedPredicate<JavaClass> exempted = DescribedPredicate.describe("exempted " + exempt, LabRules.this::isExempt);
+        return noClasses().that().resideInAPackage(labPackage + "..").and(DescribedPredicate.not(exempted))
+                .should().dependOnClassesThat(reference).allowEmptyShould(true);
+    }
+
+    private boolean isExempt(JavaClass c) {
+        return exempt.stream().anyMatch(e -> c.getName().equals(e) || c.getName().startsWith(e + "$"));
     }
 
     private ArchRule reflectionRule() {

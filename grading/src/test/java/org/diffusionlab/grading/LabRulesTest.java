@@ -63,6 +63,16 @@ class LabRulesTest {
     }
 
     @Test
+    @DisplayName("an exempted class may use the core, other classes may not, and reflection stays forbidden for it")
+    void exempting() {
+        assertDoesNotThrow(() -> LabRules.forClasses(PKG, BadLab.class).exempting(PKG + ".BadLab").checkNoReferenceImplementations());
+        assertThrows(AssertionError.class, () -> LabRules.forClasses(PKG, BadLab.class, ModelUser.class).exempting(PKG + ".BadLab")
+                .checkNoReferenceImplementations());
+        assertThrows(AssertionError.class, () -> LabRules.forClasses(PKG, BadLab.class).exempting(PKG + ".Bad").checkNoReferenceImplementations());
+        assertThrows(AssertionError.class, () -> LabRules.forClasses(PKG, ReflectiveLab.class).exempting(PKG + ".ReflectiveLab").checkNoReflection());
+    }
+
+    @Test
     @DisplayName("a package without lab classes fails instead of passing vacuously")
     void emptyPackage() {
         AssertionError e = assertThrows(AssertionError.class, () -> LabRules.forPackage("org.diffusionlab.nosuchlab").check());

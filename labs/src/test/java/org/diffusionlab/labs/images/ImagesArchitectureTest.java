@@ -15,6 +15,9 @@ class ImagesArchitectureTest {
     @Test
     @DisplayName("images lab code does not call org.diffusionlab.metrics")
     void noCoreMetrics() {
-        LabRules.forPackage("org.diffusionlab.labs.images").forbidding("org.diffusionlab.metrics").checkNoReferenceImplementations();
+        // The walkthrough measures samples with the core's judge (DigitClassifier features); the Fréchet
+        // distance it computes on them is the student's.
+        LabRules.forPackage("org.diffusionlab.labs.images").forbidding("org.diffusionlab.metrics")
+                .exempting("org.diffusionlab.labs.images.ImagesWalkthrough").checkNoReferenceImplementations();
     }
 }

@@ -3,64 +3,89 @@ package org.diffusionlab.labs.images;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.diffusionlab.data.ImageSet;
 import org.diffusionlab.labs.common.Walkthrough;
-import org.ejml.simple.SimpleMatrix;
+import org.diffusionlab.metrics.DigitClassifier;
+import org.diffusionlab.metrics.Memorisation;
+import org.diffusionlab.model.image.LabelEmbedding;
+import org.diffusionlab.model.image.Tensor;
+import org.diffusionlab.model.image.UNet;
 import org.diffusionlab.plot.ImageGrid;
+import org.diffusionlab.schedule.NoiseSchedule;
+import org.diffusionlab.train.ImageTrainConfig;
+import org.diffusionlab.train.ImageTrainer;
+import org.ejml.simple.SimpleMatrix;
 
 /**
  * Runs the image lab end to end with your functions and writes grids of 8×8 digits into
  * {@code outputs/images/}: {@code real.png}, {@code edges.png} (your convolution with a Sobel kernel,
  * then your GroupNorm and SiLU) and {@code samples.png} (one row per label, generated with your
- * x̂0, reverse step and guidance), and prints the samples' Fréchet distance (yours, on pixels) to
- * held-out digits beside its floor (training digits against the same held-out digits).
+ * x̂0, reverse step and guidance from a U-Net trained here), and judges the samples: your Fréchet
+ * distance on the features of a digit classifier (the "judge"), beside its floor (training digits
+ * against the same held-out digits), and the judge's conditional accuracy.
  *
- * <p>Where the pieces come from: the data scaling, the convolution, GroupNorm, SiLU, x̂0, the reverse
- * step, the guided ε̂ and the Fréchet distance are yours (the matrix square root is the given one). The denoiser is not a trained U-Net: it is the <em>exact</em> ε̂ of
- * the training set (each x_t's posterior over the training digits, per label for ε̂_y and over all
- * digits for ε̂_∅), computed in closed form in this file. That keeps the walkthrough to seconds and
- * makes every difference in the grid come from the sampler; the price is that an exact denoiser of a
- * finite set can only reproduce training digits (memorisation), which a trained network does not.
- * The core's trained U-Net (docs/images.md) runs with
- * {@code mvn -q -pl src compile exec:java -Dexec.args="--dataset digits --out outputs/digits"}.
+ * <p>Where the pieces come from. Yours: the scaling (the U-Net trains on your scaled digits), the
+ * convolution, GroupNorm, SiLU and the residual block (run on real digits, exercises 2–4), x̂0, the
+ * reverse step, the guided ε̂ and the label dropout (the whole sampling loop, exercises 5–6) and the
+ * Fréchet distance (exercise 7; the matrix square root is the given one). The reference's: the U-Net
+ * and its training ({@code model.image.UNet}, {@code train.ImageTrainer}) on the fast path
+ * ({@code FastConv2d}, im2col and float products, ≈ 7× the readable loops you wrote: with yours,
+ * training would take ≈ 10 minutes), the noise schedule, and the judge ({@code metrics.DigitClassifier},
+ * whose hidden layer gives the features). That is why this class, and only it, may call the core
+ * (see the labs' ArchitectureTest).
  *
- * <p>Options: {@code --T} (100, cosine schedule), {@code --guidance} (2), {@code --clip} (true),
- * {@code --per-label} (10 samples per digit), {@code --seed} (42), {@code --out} (outputs/images).
+ * <p>Options: {@code --T} (100, cosine schedule), {@code --steps} (500 training steps of
+ * {@code --batch} 64; the core's default run trains 1000), {@code --guidance} (2), {@code --clip}
+ * (true), {@code --per-label} (10 samples per digit), {@code --seed} (42), {@code --out} (outputs/images).
  */
 public final class ImagesWalkthrough {
 
     private ImagesWalkthrough() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = Walkthrough.options(args, "--T 100 --guidance 2 --clip true --per-label 10 --seed 42");
+        String defaults = "--T 100 --steps 500 --batch 64 --guidance 2 --clip true --per-label 10 --seed 42";
+        Map<String, String> opt = Walkthrough.options(args, defaults);
         int T = Integer.parseInt(opt.getOrDefault("T", "100"));
+        int steps = Integer.parseInt(opt.getOrDefault("steps", "500"));
+        int batchSize = Integer.parseInt(opt.getOrDefault("batch", "64"));
         double w = Double.parseDouble(opt.getOrDefault("guidance", "2"));
         boolean clip = Boolean.parseBoolean(opt.getOrDefault("clip", "true"));
         int perLabel = Integer.parseInt(opt.getOrDefault("per-label", "10"));
         long seed = Long.parseLong(opt.getOrDefault("seed", "42"));
         Path out = Path.of(opt.getOrDefault("out", "outputs/images"));
+        if (T < 1 || steps < 1 || batchSize < 1 || perLabel < 2 || !(w >= 0)) {
+            throw new IllegalArgumentException("--T " + T + " --steps " + steps + " --batch " + batchSize + " --per-label " + perLabel
+                    + " --guidance " + w + " is invalid: need T, steps, batch >= 1, per-label >= 2, guidance >= 0");
+        }
         Files.createDirectories(out);
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom blockRng = root.split(), dropRng = root.split(), initRng = root.split(), trainRng = root.split(),
+                sampleRng = root.split(), judgeRng = root.split();
         long start = System.nanoTime();
 
         DigitsData.Raw raw = DigitsData.load();
         double[][] all = run("1.1", "DigitsData.scale", () -> DigitsData.scale(raw.pixels()));
         List<double[]> trainX = new ArrayList<>(), heldX = new ArrayList<>();
-        List<Integer> trainY = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>(), heldY = new ArrayList<>();
         int[] seen = new int[10];
         for (int i = 0; i < all.length; i++) {
             int y = raw.labels()[i];
             if (seen[y]++ % 5 == 4) {
                 heldX.add(all[i]);
+                heldY.add(y);
             } else {
                 trainX.add(all[i]);
                 trainY.add(y);
             }
         }
         double[][] train = trainX.toArray(double[][]::new), held = heldX.toArray(double[][]::new);
-        int[] labels = trainY.stream().mapToInt(Integer::intValue).toArray();
+        int[] labels = trainY.stream().mapToInt(Integer::intValue).toArray(), heldLabels = heldY.stream().mapToInt(Integer::intValue).toArray();
         double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
         for (double[] x : all) for (double v : x) { min = Math.min(min, v); max = Math.max(max, v); }
         System.out.printf("1. [yours: DigitsData.scale] %d digits, pixels in [%.1f, %.1f]; %d to train on, %d held out%n",
@@ -87,113 +112,113 @@ public final class ImagesWalkthrough {
         }
         ImageGrid.write(out.resolve("edges.png"), edgeImages, 8, 8, 10, perLabel, 6);
 
-        double[] betas = cosineBetas(T);
-        ExactDenoiser denoiser = new ExactDenoiser(train, labels);
-        SplittableRandom rng = new SplittableRandom(seed);
+        // A random block 1 → 8 channels on the real digits, under two embeddings (two "noise levels").
+        int dim = 16;
+        ResBlock.Params block = ResBlock.Params.random(1, 8, dim, 4, blockRng);
+        Maps early = embedding(batch.n(), dim, 0), late = embedding(batch.n(), dim, 1);
+        Maps yEarly = run("4.1", "ResBlock.forward", () -> ResBlock.forward(batch, early, block, ResBlock.LAB));
+        Maps yLate = run("4.1", "ResBlock.forward", () -> ResBlock.forward(batch, late, block, ResBlock.LAB));
+        ResBlock.Grads bg = run("4.2", "ResBlock.backward", () -> ResBlock.backward(batch, early, block, yEarly, ResBlock.LAB));
+        double moved = 0;
+        for (int i = 0; i < yEarly.data().length; i++) moved += Math.abs(yEarly.data()[i] - yLate.data()[i]) / yEarly.data().length;
+        System.out.printf("4. [yours: ResBlock] %s → %s (1×1-conv skip); another embedding moves y by %.3f per value on average; "
+                + "∂(½‖y‖²)/∂e has norm %.1f%n", batch.shape(), yEarly.shape(), moved, Math.sqrt(sumOfSquares(bg.de().data())));
+
+        NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(T);
+        double[] betas = new double[T];
+        for (int t = 1; t <= T; t++) betas[t - 1] = schedule.beta(t);
+        int[] dropped = run("6.2", "Guidance.dropLabels", () -> Guidance.dropLabels(labels, 0.1, dropRng));
+        long none = Arrays.stream(dropped).filter(y -> y == Guidance.NO_LABEL).count();
+        System.out.printf("5. [yours: Guidance.dropLabels] p = 0.1 hides %d of %d training labels (the trainer drops labels by the same "
+                + "rule, so one network learns ε̂(x_t, y) and ε̂(x_t, ∅))%n", none, labels.length);
+
+        // The reference's U-Net and trainer (fast path) on your scaled digits.
+        long training = System.nanoTime();
+        ImageSet trainSet = new ImageSet("digits train (your scaling)", train, labels, 1, 8, 8, 10);
+        UNet net = new UNet(UNet.Config.digits(10, T), initRng);
+        net.useFastConvolution(true);
+        ImageTrainConfig config = ImageTrainConfig.digits().withSteps(steps).withBatchSize(batchSize);
+        int every = Math.max(1, steps / 5);
+        List<Double> losses = new ImageTrainer(net, schedule, config).train(trainSet, trainRng, (k, loss, smoothed) -> {
+            if (k % every == 0) System.out.printf(Locale.ROOT, "   step %4d / %d  smoothed loss %.4f  %.0f s%n", k, steps, smoothed, (System.nanoTime() - training) / 1e9);
+        });
+        System.out.printf("6. trained the reference's U-Net (%d parameters, fast path FastConv2d) on your scaled digits: %d steps of %d, "
+                + "loss %.3f → %.3f (first and last step), %.1f s%n", net.parameterCount(), steps, batchSize, losses.get(0),
+                losses.get(losses.size() - 1), (System.nanoTime() - training) / 1e9);
+
+        // Sampling: the network gives ε̂_y and ε̂_∅ (one pass of 2n images); everything else is yours.
+        long sampling = System.nanoTime();
         int n = 10 * perLabel;
         int[] want = new int[n];
         for (int i = 0; i < n; i++) want[i] = i / perLabel;
         double[][] x = new double[n][64];
-        for (double[] xi : x) for (int p = 0; p < 64; p++) xi[p] = rng.nextGaussian();
-        double ab = 1;
-        for (double b : betas) ab *= 1 - b;
-        double abT = ab;
-        double[] eps0 = run("5.1", "Guidance.guided", () -> Guidance.guided(denoiser.eps(x[0], want[0], abT), denoiser.eps(x[0], -1, abT), w));
-        double[] raw0 = run("4.1", "ImageStep.predictX0", () -> ImageStep.predictX0(x[0], eps0, abT, false));
-        System.out.printf("4. [yours: ImageStep, Guidance] at t = T, ᾱ_T = %.2e: the largest |x̂0| before clipping is %.1f "
-                + "(the pixels lie in [−1, 1]%s)%n",
-                abT, maxAbs(raw0), w > 1 ? "; guidance w = " + w + " extrapolates x̂0 beyond the data" : "");
-        long sampling = System.nanoTime();
-        run("4.2", "ImageStep.reverseStep", () -> {
+        for (double[] xi : x) for (int p = 0; p < 64; p++) xi[p] = sampleRng.nextGaussian();
+        double[] firstX0 = new double[1];
+        run("5.2", "ImageStep.reverseStep", () -> {
             for (int t = T; t >= 1; t--) {
-                double abt = 1;
-                for (int s = 0; s < t; s++) abt *= 1 - betas[s];
+                Tensor both = new Tensor(2 * n, 1, 8, 8);
+                int[] steps2 = new int[2 * n], labels2 = new int[2 * n];
                 for (int i = 0; i < n; i++) {
-                    double[] cond = denoiser.eps(x[i], want[i], abt), uncond = denoiser.eps(x[i], -1, abt);
-                    double[] eps = Guidance.guided(cond, uncond, w);
+                    System.arraycopy(x[i], 0, both.data, i * 64, 64);
+                    System.arraycopy(x[i], 0, both.data, (n + i) * 64, 64);
+                    steps2[i] = steps2[n + i] = t;
+                    labels2[i] = want[i];
+                    labels2[n + i] = LabelEmbedding.NO_LABEL;
+                }
+                Tensor f = net.forward(both, steps2, labels2);
+                for (int i = 0; i < n; i++) {
+                    double[] eps = Guidance.guided(f.image(i), f.image(n + i), w);
+                    if (t == T && i == 0) firstX0[0] = maxAbs(ImageStep.predictX0(x[i], eps, schedule.alphaBar(t), false));
                     double[] z = new double[64];
-                    for (int p = 0; p < 64; p++) z[p] = rng.nextGaussian();
+                    for (int p = 0; p < 64; p++) z[p] = sampleRng.nextGaussian();
                     x[i] = ImageStep.reverseStep(x[i], eps, t, betas, t > 1 ? z : null, clip);
                 }
             }
             return null;
         });
-        System.out.printf("5. sampled %d digits (T = %d, cosine, guidance w = %s, clip %s) with your reverse step and guidance and the "
-                + "exact ε̂ of the training set (not a trained U-Net) in %.1f s%n", n, T, w, clip, (System.nanoTime() - sampling) / 1e9);
-        int copies = 0;
-        for (double[] s : x) if (nearest(s, train) < 0.05) copies++;
-        double[][] reference = new double[n][];
-        for (int i = 0; i < n; i++) reference[i] = held[(i * 7) % held.length];
-        double[][] other = new double[n][];
-        for (int i = 0; i < n; i++) other[i] = train[(i * 13) % train.length];
-        Frechet.Stats heldStats = run("6.1", "Frechet.stats", () -> Frechet.stats(new SimpleMatrix(reference)));
-        double value = run("6.2", "Frechet.distance", () -> Frechet.distance(Frechet.stats(new SimpleMatrix(x)), heldStats, Frechet.SYMMETRIC_SQRT));
-        double floor = Frechet.distance(Frechet.stats(new SimpleMatrix(other)), heldStats, Frechet.SYMMETRIC_SQRT);
-        System.out.printf("6. [yours: Frechet] pixel-space Fréchet distance to %d held-out digits: samples %.2f, floor (training digits) %.2f, "
-                + "ratio %.2f; %d of %d samples are copies of a training digit (RMS distance < 0.05): an exact denoiser memorises%n",
-                n, value, floor, value / floor, copies, n);
+        System.out.printf("7. [yours: ImageStep, Guidance] sampled %d digits (T = %d, cosine, guidance w = %s, clip %s) with your guided ε̂, "
+                + "x̂0 and reverse step from the trained U-Net's ε̂ in %.1f s; at t = T the largest |x̂0| before clipping was %.1f "
+                + "(pixels lie in [−1, 1])%n", n, T, w, clip, (System.nanoTime() - sampling) / 1e9, firstX0[0]);
         Path png = out.resolve("samples.png");
         ImageGrid.write(png, x, 8, 8, 10, perLabel, 6);
-        System.out.printf("7. saved %s (row r: label r), real.png and edges.png in %.1f s. Now answer the reflections (Reflections.java).%n",
+
+        // Judging: the reference's classifier gives features and labels; the Fréchet distance on them is yours.
+        long judging = System.nanoTime();
+        DigitClassifier judge = DigitClassifier.train(trainSet, judgeRng);
+        double[][] reference = new double[n][], other = new double[n][];
+        for (int i = 0; i < n; i++) {
+            reference[i] = held[(i * 7) % held.length];
+            other[i] = train[(i * 13) % train.length];
+        }
+        Frechet.Stats heldStats = run("7.1", "Frechet.stats", () -> Frechet.stats(new SimpleMatrix(judge.features(reference))));
+        double value = run("7.2", "Frechet.distance",
+                () -> Frechet.distance(Frechet.stats(new SimpleMatrix(judge.features(x))), heldStats, Frechet.SYMMETRIC_SQRT));
+        double floor = Frechet.distance(Frechet.stats(new SimpleMatrix(judge.features(other))), heldStats, Frechet.SYMMETRIC_SQRT);
+        double pixels = Frechet.distance(Frechet.stats(new SimpleMatrix(x)), Frechet.stats(new SimpleMatrix(reference)), Frechet.SYMMETRIC_SQRT);
+        double pixelFloor = Frechet.distance(Frechet.stats(new SimpleMatrix(other)), Frechet.stats(new SimpleMatrix(reference)), Frechet.SYMMETRIC_SQRT);
+        Memorisation memo = Memorisation.measure(x, reference, train);
+        System.out.printf("8. [yours: Frechet] judge (the reference's DigitClassifier, 64 → 128 → 10) reads %.1f %% of held-out digits right; "
+                + "%.1f s%n", 100 * judge.accuracy(held, heldLabels), (System.nanoTime() - judging) / 1e9);
+        System.out.printf("   Fréchet distance on the judge's 128 features, %d samples vs %d held-out digits: %.2f; floor (%d training digits "
+                + "vs the same held-out digits) %.2f; ratio %.2f%n", n, n, value, n, floor, value / floor);
+        System.out.printf("   (on pixels instead: %.2f, floor %.2f, ratio %.2f)%n", pixels, pixelFloor, pixels / pixelFloor);
+        System.out.printf("   conditional accuracy: the judge reads %.1f %% of the samples as the label they were generated for; "
+                + "nearest training digit: median distance %.2f for samples vs %.2f for held-out digits (ratio %.2f: below 1 means copies)%n",
+                100 * judge.accuracy(x, want), memo.generatedMedian(), memo.heldOutMedian(), memo.ratio());
+        System.out.printf("9. saved %s (row r: label r), real.png and edges.png in %.1f s. Now answer the reflections (Reflections.java).%n",
                 png.toAbsolutePath(), (System.nanoTime() - start) / 1e9);
     }
 
-    /**
-     * The exact ε̂ of a finite set: x_t = √ᾱ·x_0 + √(1 − ᾱ)·ε with x_0 uniform over the training images
-     * (of one label, or all for label −1), so x̂0 = Σ_i p_i x_i with p_i ∝ exp(−‖x_t − √ᾱ x_i‖² / (2(1 − ᾱ)))
-     * and ε̂ = (x_t − √ᾱ·x̂0)/√(1 − ᾱ).
-     */
-    static final class ExactDenoiser {
-        private final double[][] images;
-        private final int[] labels;
-
-        ExactDenoiser(double[][] images, int[] labels) {
-            this.images = images;
-            this.labels = labels;
-        }
-
-        double[] eps(double[] xt, int label, double alphaBar) {
-            double a = Math.sqrt(alphaBar), var = 1 - alphaBar;
-            double[] logW = new double[images.length];
-            double best = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < images.length; i++) {
-                if (label >= 0 && labels[i] != label) {
-                    logW[i] = Double.NEGATIVE_INFINITY;
-                    continue;
-                }
-                double d = 0;
-                for (int p = 0; p < xt.length; p++) {
-                    double e = xt[p] - a * images[i][p];
-                    d += e * e;
-                }
-                logW[i] = -d / (2 * var);
-                best = Math.max(best, logW[i]);
+    /** n copies of one embedding vector, SiLU of a fixed pattern (variant 0 or 1), as the U-Net's e of one step. */
+    private static Maps embedding(int n, int dim, int variant) {
+        double[] d = new double[n * dim];
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < dim; i++) {
+                double v = variant == 0 ? Math.sin(i + 1.0) : Math.cos(2.0 * i);
+                d[b * dim + i] = v / (1 + Math.exp(-v));
             }
-            double[] x0 = new double[xt.length];
-            double total = 0;
-            for (int i = 0; i < images.length; i++) {
-                if (logW[i] == Double.NEGATIVE_INFINITY) continue;
-                double wi = Math.exp(logW[i] - best);
-                if (wi < 1e-12) continue;
-                total += wi;
-                for (int p = 0; p < x0.length; p++) x0[p] += wi * images[i][p];
-            }
-            double[] eps = new double[xt.length];
-            for (int p = 0; p < eps.length; p++) eps[p] = (xt[p] - a * x0[p] / total) / Math.sqrt(var);
-            return eps;
         }
-    }
-
-    /** Improved-DDPM cosine β_1..β_T (s = 0.008), capped at 0.999. */
-    static double[] cosineBetas(int T) {
-        double[] betas = new double[T];
-        for (int t = 1; t <= T; t++) betas[t - 1] = Math.min(1 - f(t, T) / f(t - 1, T), 0.999);
-        return betas;
-    }
-
-    private static double f(int t, int T) {
-        double c = Math.cos(((double) t / T + 0.008) / 1.008 * Math.PI / 2);
-        return c * c;
+        return new Maps(n, dim, 1, 1, d);
     }
 
     private static double[][] firstPerLabel(double[][] images, int[] labels, int k) {
@@ -212,16 +237,6 @@ public final class ImagesWalkthrough {
         return d;
     }
 
-    private static double nearest(double[] x, double[][] set) {
-        double best = Double.MAX_VALUE;
-        for (double[] s : set) {
-            double d = 0;
-            for (int p = 0; p < x.length; p++) d += (x[p] - s[p]) * (x[p] - s[p]);
-            best = Math.min(best, d);
-        }
-        return Math.sqrt(best / x.length);
-    }
-
     private static double mean(double[] a) {
         double s = 0;
         for (double v : a) s += v;
@@ -238,6 +253,12 @@ public final class ImagesWalkthrough {
         double m = Double.MAX_VALUE;
         for (double v : a) m = Math.min(m, v);
         return m;
+    }
+
+    private static double sumOfSquares(double[] a) {
+        double s = 0;
+        for (double v : a) s += v * v;
+        return s;
     }
 
     private static double maxAbs(double[] a) {
