@@ -44,7 +44,7 @@ class RedTeamTest {
     static final String SPIRAL = "labs/src/main/java/org/diffusionlab/labs/spiral/";
     static final String QSAMPLE = "public static SimpleMatrix qSample(SimpleMatrix x0, int t, Schedule schedule, SimpleMatrix eps) {";
     static final String LINEAR_BETAS = "public static double[] linearBetas(int T, double betaStart, double betaEnd) {";
-    static final double FULL = 113; // spiral, schedules, training, ddim 86 + images 27
+    static final double FULL = 126; // spiral, schedules, training, ddim 86 + images 40 (34 visible, 6 hidden)
     /** A line of the hidden grader and one of a solution's reflection: neither may reach a student. */
     static final String HIDDEN_SECRET = "on inputs the visible graders never use";
     static final String SOLUTION_SECRET = "With T = 100 and beta rising from 1e-4 to 5e-3";

@@ -35,11 +35,12 @@ public final class Reflections {
             """
             At large t, alpha_bar_t is tiny, so x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat) /
             sqrt(alpha_bar_t) divides the error of eps_hat by a small number: at t = T of the cosine
-            schedule (alpha_bar_T = 2.4e-7) the factor is about 2000, and even with the exact denoiser
-            the walkthrough prints |x0_hat| = 2.3 at t = T, because guidance w = 2 extrapolates x0_hat
-            beyond the data. The posterior mean then pulls x_{t-1} towards an impossible image. Every
-            real pixel lies in [-1, 1], so clipping only removes error; late in sampling x0_hat is
-            already in range and clipping does nothing.
+            schedule (alpha_bar_T = 2.4e-7) the factor is about 2000, and the walkthrough printed a
+            largest |x0_hat| of 1557 at t = T with the trained U-Net and w = 2. The posterior mean then
+            pulls x_{t-1} towards an impossible image, and the error compounds: with --clip false the
+            samples ended about 2000 away from any training digit. Every real pixel lies in [-1, 1], so
+            clipping only removes error; late in sampling x0_hat is already in range and clipping does
+            nothing.
             """;
             // END SOLUTION
 
@@ -68,11 +69,12 @@ public final class Reflections {
             // BEGIN SOLUTION "TODO 8.4: your answer here (at least 30 words)";
             """
             The floor is the distance between two independent sets of real digits of the same size:
-            it is what sampling noise alone gives, because the mean and covariance estimated from 100
-            images of 64 pixels are far from exact. It is not 0 for a finite n and it falls as n grows,
-            so a value means something only beside it, at the same n. A value at or below the floor
-            says the metric cannot tell the samples from real data; it does not say they are new:
-            the walkthrough's samples sit below the floor and are all copies of training digits.
+            it is what sampling noise alone gives, because the mean and covariance of 128 features
+            estimated from 100 images are far from exact (the floor was 10.4 here). It is not 0 for a
+            finite n and it falls as n grows, so a value means something only beside it, at the same
+            n. A value at or below the floor (0.95 of it at w = 2) says the metric cannot tell the
+            samples from real digits at this n; it does not say they are new, which is why the
+            walkthrough also compares each sample's distance to its nearest training digit.
             """;
             // END SOLUTION
 
@@ -85,15 +87,17 @@ public final class Reflections {
     public static final String EXPERIMENTS_REPORT =
             // BEGIN SOLUTION "TODO 8.5: your experiments report here (at least 60 words)";
             """
-            Experiment 1, guidance. With the exact denoiser of the walkthrough (the training digits'
-            own posterior), w = 0 gives a mix of all digits in every row, w = 2 the requested digit in
-            each row. The largest |x0_hat| at t = T was 1.0 at w = 0, 2.3 at w = 2 and 4.8 at w = 4:
-            guidance extrapolates beyond the data. The pixel Frechet distance to held-out digits was
-            2.52, 2.39 and 2.56 (floor 2.65), so pixels cannot tell these runs apart. Experiment 2,
-            clipping: with --clip false at w = 2 the grid looked the same and the distance was 2.40;
-            every sample is a copy of a training digit, so an exact denoiser leaves clipping little to
-            fix. I learned that clipping guards against model error and guidance, and that a metric
-            must be read beside its floor: here all values sit below the real-vs-real floor.
+            Experiment 1, guidance, at seed 42 with the same trained U-Net (500 steps). With w = 0
+            (unconditional) the judge read only 13 % of the samples as the row's label and the
+            feature Frechet distance was 1.22 of the floor; w = 1 gave 90 % and 0.80; w = 2 gave
+            100 % and 0.95. So the label only takes hold with w >= 1, and going from 1 to 2 buys the
+            last 10 % of legibility at the price of variety: the distance rises again and the grid
+            looks more uniform. Experiment 2, clipping: with --clip false at w = 2 the first x0_hat
+            reached 1557, the samples blew up (median distance to a training digit 2140 instead of
+            2.3, Frechet distance in the millions), yet the judge still read 98 % as their label,
+            because its argmax only needs the right direction. I learned that clipping is what
+            makes an eps-network usable at the first steps, and that one number (accuracy) can
+            hide a broken sampler: read several metrics, each beside its floor.
             """;
             // END SOLUTION
 }
