@@ -32,7 +32,8 @@ public final class Reflections {
 
     /**
      * <b>TODO 8.4</b> (Time: ~10 min) — the Fréchet floor. The walkthrough prints the Fréchet distance of
-     * the samples to held-out digits beside the distance of training digits to the same held-out digits.
+     * the samples to held-out digits (on the judge's features) beside the distance of training digits to
+     * the same held-out digits.
      * What does that floor measure, why is it not 0, and how should a value below the floor be read?
      */
     public static final String FRECHET_FLOOR =
@@ -40,7 +41,7 @@ public final class Reflections {
 
     /**
      * <b>TODO 8.5</b> (Time: ~40 min) — the experiments report. Run the walkthrough with two settings
-     * of your choice (e.g. {@code --guidance 0}, {@code 1}, {@code 4}; {@code --clip false}; {@code --T 20})
+     * of your choice (e.g. {@code --guidance 0}, {@code 1}, {@code 4}; {@code --clip false}; {@code --T 20}; {@code --steps 150})
      * and report what you changed, what you measured (the printed numbers, the grids) and what you
      * learned, at least 60 words.
      */

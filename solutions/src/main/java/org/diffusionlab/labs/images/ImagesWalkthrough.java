@@ -132,6 +132,14 @@ public final class ImagesWalkthrough {
         System.out.printf("5. [yours: Guidance.dropLabels] p = 0.1 hides %d of %d training labels (the trainer drops labels by the same "
                 + "rule, so one network learns ε̂(x_t, y) and ε̂(x_t, ∅))%n", none, labels.length);
 
+        // Fail fast: try every piece the sampling and judging use on a tiny input before the minute of training.
+        double[] tiny = {0.5};
+        run("6.1", "Guidance.guided", () -> Guidance.guided(tiny, tiny, w));
+        run("5.1", "ImageStep.predictX0", () -> ImageStep.predictX0(tiny, tiny, 0.5, clip));
+        run("5.2", "ImageStep.reverseStep", () -> ImageStep.reverseStep(tiny, tiny, 1, new double[] {0.1}, null, clip));
+        Frechet.Stats twoPoints = run("7.1", "Frechet.stats", () -> Frechet.stats(new SimpleMatrix(new double[][] {{0}, {1}})));
+        run("7.2", "Frechet.distance", () -> Frechet.distance(twoPoints, twoPoints, Frechet.SYMMETRIC_SQRT));
+
         // The reference's U-Net and trainer (fast path) on your scaled digits.
         long training = System.nanoTime();
         ImageSet trainSet = new ImageSet("digits train (your scaling)", train, labels, 1, 8, 8, 10);
