@@ -5,6 +5,7 @@
 #   bench/run.sh                      # the full recipe, 3 interleaved rounds
 #   bench/run.sh --steps 500 --rounds 2
 #   bench/run.sh --help               # TrainBench's options (after the build; runs nothing)
+#   bench/run.sh image [options]      # one training step of the digits U-Net: Java vs PyTorch vs NumPy (ImageBench)
 #   bench/run.sh jmh [JMH options]    # the kernel microbenchmarks instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +13,9 @@ mvn -q -o -f bench/pom.xml package -DskipTests 2>/dev/null || mvn -q -f bench/po
 if [[ "${1:-}" == "jmh" ]]; then
   shift
   exec java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "$@"
+fi
+if [[ "${1:-}" == "image" ]]; then
+  shift
+  exec java -cp bench/target/benchmarks.jar org.diffusionlab.bench.ImageBench --bench-dir bench "$@"
 fi
 exec java -cp bench/target/benchmarks.jar org.diffusionlab.bench.TrainBench --bench-dir bench "$@"

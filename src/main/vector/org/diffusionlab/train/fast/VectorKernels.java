@@ -35,6 +35,11 @@ final class VectorKernels implements FloatKernels.RowCombination {
         return FloatKernels.listActive(z, active, len);
     }
 
+    @Override
+    public String describe() {
+        return "Vector API kernel, " + S.vectorBitSize() + "-bit (" + S.length() + " floats)";
+    }
+
     /** y += Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len), k_q = active[q], rows in order, with fused multiply-adds. */
     @Override
     public void addRowCombination(float[] y, float[][] rows, float[] coef, int[] active, int count, int len) {
