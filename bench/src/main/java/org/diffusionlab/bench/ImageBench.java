@@ -64,7 +64,7 @@ public final class ImageBench implements Callable<Integer> {
         String script = benchDir.resolve("image_reference.py").toString();
         String n = "" + steps;
         List<TrainBench.Run> runs = new ArrayList<>();
-        runs.add(new TrainBench.Run("java-fast", List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        runs.add(new TrainBench.Run("java-fast", List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 ImageStepOnce.class.getName(), "--steps", n), Map.of(), Map.of()));
         Map<String, String> unsetBlas = Map.of("OPENBLAS_CORETYPE", "", "OPENBLAS_L2_SIZE", "");
         if (TrainBench.works(python, "import numpy")) {
@@ -105,7 +105,7 @@ public final class ImageBench implements Callable<Integer> {
                     / Double.parseDouble(r.get("steps"))).toArray();
             Map<String, String> last = e.getValue().get(e.getValue().size() - 1);
             String detail = "parameters " + last.get("parameters") + ", threads " + last.get("threads")
-                    + (last.containsKey("kernel") ? ", kernel " + last.get("kernel") : ", FastConv2d (plain Java)");
+                    + (last.containsKey("kernel") ? ", kernel " + last.get("kernel") : ", FastConv2d, " + last.get("conv_products"));
             System.out.printf(Locale.ROOT, "%-10s | %7.2f / %7.2f / %7.2f | %14.2f | %s%n", e.getKey(), TrainBench.min(ms),
                     TrainBench.median(ms), TrainBench.max(ms), TrainBench.median(cpu), detail);
         }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.diffusionlab.data.Digits;
+import org.diffusionlab.model.image.FastConv2d;
 import org.diffusionlab.model.image.UNet;
 import org.diffusionlab.schedule.NoiseSchedule;
 import org.diffusionlab.train.ImageTrainConfig;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  * like {@code image_reference.py}. The step is the main job's ({@code --dataset digits}):
  * {@link UNet.Config#digits} with 10 labels, T = 100 cosine schedule, {@link ImageTrainConfig#digits}
  * (batch 64, AdamW, clipping, EMA, labels dropped 10 %), every convolution on
- * {@link org.diffusionlab.model.image.FastConv2d}. A step = draws, forward, loss, backward, clipping,
+ * {@link FastConv2d} (its Vector API products when the JVM has the module). A step = draws, forward, loss, backward, clipping,
  * AdamW, EMA ({@link ImageTrainer}). The first {@code --warmup} steps (JIT) are not counted.
  */
 @Command(name = "ImageStepOnce", mixinStandardHelpOptions = true,
@@ -79,9 +80,9 @@ public final class ImageStepOnce implements Callable<Integer> {
         double cpuSeconds = (processCpu[warmup + steps] - processCpu[warmup]) / 1e9;
         System.out.println(String.format(Locale.ROOT,
                 "{\"backend\": \"java-fast\", \"steps\": %d, \"warmup\": %d, \"batch\": %d, \"ms_per_step\": %.3f, \"ms_per_step_min\": %.3f, "
-                        + "\"seconds\": %.4f, \"process_cpu_seconds\": %.4f, \"parameters\": %d, \"threads\": %d, \"final_smoothed_loss\": %.6f}",
+                        + "\"seconds\": %.4f, \"process_cpu_seconds\": %.4f, \"parameters\": %d, \"threads\": %d, \"conv_products\": \"%s\", \"final_smoothed_loss\": %.6f}",
                 steps, warmup, batch, ms[steps / 2], ms[0], seconds, cpuSeconds, net.parameterCount(),
-                Math.min(2, Runtime.getRuntime().availableProcessors()), loss[0]));
+                Math.min(2, Runtime.getRuntime().availableProcessors()), FastConv2d.describeProducts(), loss[0]));
         return 0;
     }
 }

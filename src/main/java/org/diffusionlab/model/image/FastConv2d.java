@@ -40,7 +40,88 @@ public final class FastConv2d {
     /** Threads used (at most 2: this project's machines have 2 cores). */
     static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
+    /**
+     * The three matrix products of a chunk. {@link #PLAIN}: loops the JIT vectorizes by itself;
+     * {@code VectorConvProducts} ({@code src/main/vector}): the Vector API with accumulators kept
+     * in registers, used when the JVM has {@code --add-modules jdk.incubator.vector} (as
+     * {@link org.diffusionlab.train.fast.FloatKernels} chooses its kernel). Both compute every
+     * element of a result by one fixed sequence of operations, whatever the thread split.
+     */
+    interface Products {
+        /** c[i][n] += Σ_{κ &lt; depth} a[i][κ]·b[κ][n] for i &lt; rows and n in [n0, n1): C += A·B on a column range. */
+        void multiply(float[][] a, float[][] b, float[][] c, int rows, int depth, int n0, int n1);
+
+        /** Whether {@link #weightGradient} reads X_colᵀ (then the caller fills {@code colsT} first). */
+        boolean readsTransposedColumns();
+
+        /**
+         * dW[o][κ] += Σ_{p &lt; P} δ[o][p]·X_col[κ][p] for o in [o0, o1) and κ &lt; K (dW += δ·X_colᵀ), from
+         * {@code cols} (K×P) or from {@code colsT} (P×K), as {@link #readsTransposedColumns} says.
+         */
+        void weightGradient(float[][] delta, float[][] cols, float[][] colsT, float[][] dW, int o0, int o1, int K, int P);
+
+        /** A few words for benchmark tables. */
+        String describe();
+    }
+
+    /** Plain Java: row combinations four rows per pass (vectorized by C2), dW as outer products over X_colᵀ in tiles. */
+    static final Products PLAIN = new Products() {
+        @Override
+        public void multiply(float[][] a, float[][] b, float[][] c, int rows, int depth, int n0, int n1) {
+            for (int i = 0; i < rows; i++) {
+                float[] ai = a[i], y = c[i];
+                int k = 0;
+                for (; k + 3 < depth; k += 4) axpy4(ai[k], b[k], ai[k + 1], b[k + 1], ai[k + 2], b[k + 2], ai[k + 3], b[k + 3], y, n0, n1);
+                for (; k < depth; k++) axpy(ai[k], b[k], y, n0, n1);
+            }
+        }
+
+        @Override
+        public boolean readsTransposedColumns() {
+            return true;
+        }
+
+        @Override
+        public void weightGradient(float[][] delta, float[][] cols, float[][] colsT, float[][] dW, int o0, int o1, int K, int P) {
+            for (int t0 = 0; t0 < P; t0 += TRANSPOSED_TILE) {
+                int t1 = Math.min(P, t0 + TRANSPOSED_TILE);
+                for (int o = o0; o < o1; o++) {
+                    float[] d = delta[o], acc = dW[o];
+                    for (int p = t0; p < t1; p++) axpy(d[p], colsT[p], acc, 0, K);
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "plain Java";
+        }
+    };
+
+    /** The Vector API products, or null when this JVM lacks the module or the class. */
+    static final Products VECTOR = loadVectorProducts();
+
+    /** {@link #VECTOR} when available, else {@link #PLAIN}; detected once, never needs a flag. */
+    static Products fastest() {
+        return VECTOR != null ? VECTOR : PLAIN;
+    }
+
+    /** Which products the fast path uses in this JVM (for benchmark tables). */
+    public static String describeProducts() {
+        return fastest().describe();
+    }
+
+    private static Products loadVectorProducts() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
+        try {
+            return (Products) Class.forName(FastConv2d.class.getPackageName() + ".VectorConvProducts").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;  // compiled without the vector source folder (e.g. by an IDE): plain products
+        }
+    }
+
     private final Conv2d conv;
+    private final Products products;
     private Tensor input;
     private int h;
     private int w;
@@ -48,7 +129,12 @@ public final class FastConv2d {
     private int wo;
 
     FastConv2d(Conv2d conv) {
+        this(conv, fastest());
+    }
+
+    FastConv2d(Conv2d conv, Products products) {
         this.conv = conv;
+        this.products = products;
     }
 
     Tensor forward(Tensor x) {
@@ -73,9 +159,8 @@ public final class FastConv2d {
                     float[] y = Y[o];
                     float bo = (float) B[o];
                     for (int p = p0; p < p1; p++) y[p] = bo;
-                    float[] wrow = W[o];
-                    for (int kk = 0; kk < K; kk++) axpy(wrow[kk], cols[kk], y, p0, p1);
                 }
+                products.multiply(W, cols, Y, out, K, p0, p1);
             });
             for (int b = 0; b < m; b++) {
                 for (int o = 0; o < out; o++) {
@@ -96,8 +181,12 @@ public final class FastConv2d {
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
         float[] xf = toFloat(x.data);
         float[][] W = toFloatRows(conv.weight.w(), out, K);
+        float[][] Wt = new float[K][out];
+        for (int o = 0; o < out; o++) {
+            for (int kk = 0; kk < K; kk++) Wt[kk][o] = W[o][kk];
+        }
         float[][] cols = new float[K][perChunk * hw];
-        float[][] colsT = new float[perChunk * hw][K];
+        float[][] colsT = products.readsTransposedColumns() ? new float[perChunk * hw][K] : null;
         float[][] D = new float[out][perChunk * hw];
         float[][] dcols = new float[K][perChunk * hw];
         float[][] dW = new float[out][K];
@@ -106,7 +195,7 @@ public final class FastConv2d {
         for (int first = 0; first < x.n; first += perChunk) {
             int m = Math.min(perChunk, x.n - first), P = m * hw;
             im2col(xf, first, m, cols);
-            transpose(cols, colsT, K, P);
+            if (colsT != null) transpose(cols, colsT, K, P);
             for (int b = 0; b < m; b++) {
                 for (int o = 0; o < out; o++) {
                     int src = ((first + b) * out + o) * hw, dst = b * hw;
@@ -116,13 +205,7 @@ public final class FastConv2d {
             }
             // dW += δ·X_colᵀ = Σ_p δ[·, p] ⊗ X_colᵀ[p, ·] and db += δ·1, split by output channel
             parallel(out, (o0, o1) -> {
-                for (int t0 = 0; t0 < P; t0 += TRANSPOSED_TILE) {
-                    int t1 = Math.min(P, t0 + TRANSPOSED_TILE);
-                    for (int o = o0; o < o1; o++) {
-                        float[] d = D[o], acc = dW[o];
-                        for (int p = t0; p < t1; p++) axpy(d[p], colsT[p], acc, 0, K);
-                    }
-                }
+                products.weightGradient(D, cols, colsT, dW, o0, o1, K, P);
                 for (int o = o0; o < o1; o++) {
                     double s = 0;
                     for (int p = 0; p < P; p++) s += D[o][p];
@@ -134,8 +217,8 @@ public final class FastConv2d {
                 for (int kk = 0; kk < K; kk++) {
                     float[] dc = dcols[kk];
                     for (int p = p0; p < p1; p++) dc[p] = 0f;
-                    for (int o = 0; o < out; o++) axpy(W[o][kk], D[o], dc, p0, p1);
                 }
+                products.multiply(Wt, D, dcols, K, out, p0, p1);
             });
             col2im(dcols, first, m, dx);
         }
@@ -237,8 +320,13 @@ public final class FastConv2d {
 
     /** y[p] += a·x[p] for p in [p0, p1): two separate arrays, so the JIT vectorizes it. */
     private static void axpy(float a, float[] x, float[] y, int p0, int p1) {
-        if (a == 0f) return;
         for (int p = p0; p < p1; p++) y[p] += a * x[p];
+    }
+
+    /** y[p] += a0·x0[p] + a1·x1[p] + a2·x2[p] + a3·x3[p] for p in [p0, p1): y loaded and stored once for four rows. */
+    private static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+                              float[] y, int p0, int p1) {
+        for (int p = p0; p < p1; p++) y[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
     }
 
     private interface Range {
