@@ -237,6 +237,10 @@ public final class FastConv2d {
      * (the padding) are never written and stay 0 from allocation, whichever chunk came before.
      */
     private void im2col(float[] xf, int first, int m, float[][] c) {
+        if (sameSize()) {
+            im2colSameSize(xf, first, m, c);
+            return;
+        }
         int k = conv.k, K = c.length;
         parallel(K, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -258,6 +262,10 @@ public final class FastConv2d {
 
     /** Adds each entry of a chunk's dX_col back onto the input pixel it was copied from, channels in parallel. */
     private void col2im(float[][] dcols, int first, int m, Tensor dx) {
+        if (sameSize()) {
+            col2imSameSize(dcols, first, m, dx);
+            return;
+        }
         int k = conv.k;
         parallel(conv.in, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
@@ -273,6 +281,72 @@ public final class FastConv2d {
                                 int src = (img * ho + i) * wo, dst = base + u * w + b - conv.padding;
                                 for (int j = j0; j < j1; j++) dx.data[dst + conv.stride * j] += row[src + j];
                             }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Stride 1 and an output of the input's size (3×3 with padding 1, 1×1 without): {@link #im2colSameSize} applies. */
+    private boolean sameSize() {
+        return conv.stride == 1 && ho == h && wo == w;
+    }
+
+    /**
+     * {@link #im2col} for {@link #sameSize}, with long copies instead of one short loop per output
+     * row (measured: that loop and col2im's were about half of a U-Net step). For a row (c, a, b')
+     * of X_col and one image, the entry of output pixel (i, j) is x[c, i + a − p, j + b' − p]: the
+     * image shifted by a constant, so with H_out = H and W_out = W every valid entry sits at the
+     * same distance from its source, and one {@link System#arraycopy} fills the run from the first
+     * valid pixel to the last. The entries of that run whose column j + b' − p fell outside the
+     * image received a pixel of the neighbouring row; they are set back to 0 (the padding).
+     */
+    private void im2colSameSize(float[] xf, int first, int m, float[][] c) {
+        int k = conv.k, p = conv.padding, hw = h * w;
+        parallel(c.length, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int ch = r / (k * k), a = (r / k) % k, dv = r % k - p;
+                int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
+                if (i1 <= i0 || j1 <= j0) continue;
+                float[] row = c[r];
+                int len = (i1 - i0) * w - j0 - (w - j1);
+                for (int img = 0; img < m; img++) {
+                    int out = img * hw;
+                    System.arraycopy(xf, ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv, row, out + i0 * w + j0, len);
+                    for (int i = i0; i < i1; i++) {
+                        for (int j = 0; j < j0; j++) row[out + i * w + j] = 0f;
+                        for (int j = j1; j < w; j++) row[out + i * w + j] = 0f;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@link #col2im} for {@link #sameSize}, the reverse of {@link #im2colSameSize}: the entries of
+     * dX_col that belong to the padding are set to 0 (no pixel receives them), then each run is
+     * added onto the image in one loop.
+     */
+    private void col2imSameSize(float[][] dcols, int first, int m, Tensor dx) {
+        int k = conv.k, p = conv.padding, hw = h * w;
+        parallel(conv.in, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        int dv = b - p;
+                        int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
+                        if (i1 <= i0 || j1 <= j0) continue;
+                        float[] row = dcols[(ch * k + a) * k + b];
+                        int len = (i1 - i0) * w - j0 - (w - j1);
+                        for (int img = 0; img < m; img++) {
+                            int src = img * hw;
+                            for (int i = i0; i < i1; i++) {
+                                for (int j = 0; j < j0; j++) row[src + i * w + j] = 0f;
+                                for (int j = j1; j < w; j++) row[src + i * w + j] = 0f;
+                            }
+                            int from = src + i0 * w + j0, to = ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv;
+                            for (int q = 0; q < len; q++) dx.data[to + q] += row[from + q];
                         }
                     }
                 }
