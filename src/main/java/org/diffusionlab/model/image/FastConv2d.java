@@ -17,15 +17,20 @@ import java.util.stream.IntStream;
  * </pre>
  * where col2im adds each entry of dX_col back onto the pixel it was copied from.
  *
- * <p><b>Why it is fast.</b> Y[o, ·] += W[o, κ]·X_col[κ, ·] is a loop over two separate float
- * arrays, which the JIT turns into SIMD instructions; the readable loops instead jump between the
- * nine neighbours of each pixel. The batch is processed in chunks of about {@value #CHUNK_COLUMNS}
+ * <p><b>Why it is fast.</b> The three products run on {@link Products}: plain Java, where
+ * Y[o, ·] += Σ W[o, κ]·X_col[κ, ·] four terms at a time is a loop over separate float arrays that
+ * the JIT turns into SIMD instructions, or, when the JVM has the Vector API module,
+ * {@code VectorConvProducts} with blocks of the result held in registers; the readable loops instead
+ * jump between the nine neighbours of each pixel. For stride-1 convolutions whose output has the
+ * input's size, im2col and col2im move whole shifted images with one copy each
+ * ({@link #im2colSameSize}). The batch is processed in chunks of about {@value #CHUNK_COLUMNS}
  * columns, so X_col, Y and their gradients stay in the processor's cache (a whole batch of 400
  * images would need tens of megabytes per layer); backward rebuilds each chunk's X_col instead of
- * keeping it from forward. dW = δ·X_colᵀ is computed as a sum of outer products over rows of
- * X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which the
- * JIT does not vectorize. Floats halve the memory traffic; sums over K ≤ a few thousand terms keep
- * a relative error near 1e-6.
+ * keeping it from forward. In plain Java dW = δ·X_colᵀ is computed as a sum of outer products over
+ * rows of X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which
+ * the JIT does not vectorize (the Vector API products do use dot products, without the transpose).
+ * Floats halve the memory traffic; sums over K ≤ a few thousand terms keep a relative error near
+ * 1e-6.
  *
  * <p><b>Threads.</b> Within each chunk, Y and dX_col are split by column ranges, dW by output
  * channel, X_col by rows and col2im by input channel, each thread owning its part, and every sum
