@@ -29,7 +29,8 @@ import java.util.List;
  *
  * <p>Not relaunched: when this JVM already has the module (the tests, {@code bench/}), when the JDK
  * has no such module, when the vector classes were not compiled (an IDE build of
- * {@code src/main/java} only), or with {@code -Ddiffusionlab.relaunch=false}. Results do not depend
+ * {@code src/main/java} only), when a debugger agent is attached to this JVM ({@code mvnDebug}:
+ * its breakpoints would never be reached in the child), or with {@code -Ddiffusionlab.relaunch=false}. Results do not depend
  * on it: the kernels agree with the plain ones to float rounding (their tests), only the speed does.
  */
 final class VectorRelaunch {
@@ -45,7 +46,9 @@ final class VectorRelaunch {
         return !"false".equals(System.getProperty("diffusionlab.relaunch"))
                 && ModuleLayer.boot().findModule(MODULE).isEmpty()
                 && ModuleFinder.ofSystem().find(MODULE).isPresent()
-                && VectorRelaunch.class.getClassLoader().getResource("org/diffusionlab/train/fast/VectorKernels.class") != null;
+                && VectorRelaunch.class.getClassLoader().getResource("org/diffusionlab/train/fast/VectorKernels.class") != null
+                && ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .noneMatch(a -> a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug"));
     }
 
     /**
