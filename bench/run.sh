@@ -21,8 +21,9 @@ if [[ "${1:-}" == "final" ]]; then
   echo
   java -cp bench/target/benchmarks.jar org.diffusionlab.bench.ImageBench --bench-dir bench --rounds 3
   echo
-  exec java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar ConvBench -wi 3 -i 5 -w 1 -r 1 2>&1 \
+  java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar ConvBench -wi 3 -i 5 -w 1 -r 1 "${@:2}" 2>&1 \
     | grep -E '^(Benchmark|ConvBench)'
+  exit
 fi
 if [[ "${1:-}" == "image" ]]; then
   shift
