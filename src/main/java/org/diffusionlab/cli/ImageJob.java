@@ -19,6 +19,7 @@ import org.diffusionlab.metrics.DigitClassifier;
 import org.diffusionlab.metrics.ImageMetrics;
 import org.diffusionlab.metrics.Memorisation;
 import org.diffusionlab.model.image.Tensor;
+import org.diffusionlab.model.image.FastConv2d;
 import org.diffusionlab.model.image.UNet;
 import org.diffusionlab.plot.Figures;
 import org.diffusionlab.plot.Gif;
@@ -210,8 +211,8 @@ final class ImageJob {
                     out.printf(Locale.ROOT, "  step %5d / %d  smoothed loss %.4f  %.0f s%n", k, config.steps(), s, (System.nanoTime() - trainStart) / 1e9);
                 }
             });
-            t0 = phase(times, "train", t0, String.format(Locale.ROOT, "%d steps of %d images, smoothed loss %.4f -> %.4f",
-                    config.steps(), config.batchSize(), smoothed.get(0), smoothed.get(smoothed.size() - 1)));
+            t0 = phase(times, "train", t0, String.format(Locale.ROOT, "%d steps of %d images, smoothed loss %.4f -> %.4f (convolutions: %s)",
+                    config.steps(), config.batchSize(), smoothed.get(0), smoothed.get(smoothed.size() - 1), FastConv2d.describeProducts()));
             if (m.saveCheckpoint != null) {
                 new ImageCheckpoint(net, prediction, schedule, m.datasetName).save(m.saveCheckpoint);
                 t0 = phase(times, "save", t0, "U-Net checkpoint " + m.saveCheckpoint);

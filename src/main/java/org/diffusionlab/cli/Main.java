@@ -53,6 +53,7 @@ import org.diffusionlab.train.TrainingDivergedException;
 import org.diffusionlab.train.TrainingMonitor;
 import org.diffusionlab.train.fast.FastEpsilonModel;
 import org.diffusionlab.train.fast.FastTrainer;
+import org.diffusionlab.train.fast.FloatKernels;
 import org.ejml.simple.SimpleMatrix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -264,7 +265,12 @@ public final class Main implements Callable<Integer> {
         this.interactive = interactive;
     }
 
+    /** Runs the CLI; in a child JVM with the Vector API module when {@link VectorRelaunch#wanted()}. */
     public static void main(String[] args) {
+        if (VectorRelaunch.wanted()) {
+            int status = VectorRelaunch.run(Main.class, args);
+            if (status >= 0) System.exit(status);
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -403,8 +409,9 @@ public final class Main implements Callable<Integer> {
             }
             model = trained.model();
             loss = trained.smoothedLoss();
-            t0 = phase("train", t0, String.format(Locale.ROOT, "%d steps, smoothed loss %.4g -> %.4g",
-                    choices.modelChoice.steps(), loss[0], loss[loss.length - 1]));
+            t0 = phase("train", t0, String.format(Locale.ROOT, "%d steps, smoothed loss %.4g -> %.4g%s",
+                    choices.modelChoice.steps(), loss[0], loss[loss.length - 1],
+                    choices.modelChoice.config() instanceof TrainConfig ? " (" + FloatKernels.describe() + ")" : ""));
             // Noise moves the smoothed loss a little either way; a diverging run grows by orders of magnitude.
             if (loss[loss.length - 1] > 2 * loss[0]) {
                 out.printf(Locale.ROOT, "WARNING: the loss more than doubled; training is probably diverging (try a smaller --lr "

@@ -37,7 +37,11 @@ import picocli.CommandLine.Spec;
         description = "Time the lab's training recipe: the Java fast trainer against NumPy (and PyTorch), interleaved rounds.")
 public final class TrainBench implements Callable<Integer> {
 
-    private record Run(String name, List<String> command, Map<String, String> env, Map<String, String> unset) {}
+    /** What to print when no PyTorch is importable. */
+    static final String TORCH_MISSING = "PyTorch skipped: 'import torch' failed for %s and /usr/bin/python3"
+            + " (install a CPU build with 'pip install torch'; Debian's python3-torch 1.13 is far slower and no reference).";
+
+    record Run(String name, List<String> command, Map<String, String> env, Map<String, String> unset) {}
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "8000", description = "Training steps per run (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -97,11 +101,12 @@ public final class TrainBench implements Callable<Integer> {
             runs.add(new Run("torch " + threads + "T", List.of(torchPython, script.toString(), "--backend", "torch", "--steps", steps$,
                     "--threads", "" + threads), Map.of(), Map.of()));
         } else {
-            System.out.println("PyTorch skipped: 'import torch' failed for " + python + " and /usr/bin/python3.");
+            System.out.println(TORCH_MISSING.formatted(python));
         }
 
         System.out.printf(Locale.ROOT, "recipe: 1500 points, T=100, MLP 3-128-128-2, %d full-batch steps, lr 2e-3, momentum 0.999; %d rounds%n",
                 steps, rounds);
+        System.out.println(machine(python));
         System.out.println("load average before: " + loadAverage());
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (Run run : runs) results.put(run.name(), new ArrayList<>());
@@ -138,7 +143,7 @@ public final class TrainBench implements Callable<Integer> {
                     ? String.format(Locale.ROOT, "heap %.0f", max(e.getValue(), "peak_heap_mb"))
                     : String.format(Locale.ROOT, "rss %.0f", max(e.getValue(), "peak_rss_mb"));
             String detail = last.containsKey("kernel") ? "OpenBLAS/cpu kernel " + last.get("kernel") + ", threads " + last.get("threads")
-                    : String.format(Locale.ROOT, "rss %.0f MB, threads %s, %s kernel", max(e.getValue(), "peak_rss_mb"), last.get("threads"),
+                    : String.format(Locale.ROOT, "rss %.0f MB, threads %s, %s", max(e.getValue(), "peak_rss_mb"), last.get("threads"),
                             last.get("row_kernel"));
             System.out.printf(Locale.ROOT, "%-12s | %7.3f / %7.3f / %7.3f | %9.2f | %-10s | %s%n", e.getKey(),
                     min(ms), median(ms), max(ms), median(total), memory, detail);
@@ -161,10 +166,11 @@ public final class TrainBench implements Callable<Integer> {
                     anyNumpy = true;
                 }
             }
-            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio));
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%s%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio),
+                    e.getKey().startsWith("torch") ? "   (goal: >= 4)" : "");
         }
         if (anyNumpy) {
-            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f   (goal: >= 2)%n", "best numpy / " + javaName, min(best), median(best), max(best));
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f   (goal: >= 2.5)%n", "best numpy / " + javaName, min(best), median(best), max(best));
         }
         System.out.println("ratio of process CPU seconds other/java (all threads, incl. JIT/GC and spin-waits; less sensitive to load):");
         for (var e : results.entrySet()) {
@@ -174,7 +180,8 @@ public final class TrainBench implements Callable<Integer> {
                 ratio[r] = Double.parseDouble(e.getValue().get(r).getOrDefault("process_cpu_seconds", "NaN"))
                         / Double.parseDouble(javaRuns.get(r).getOrDefault("process_cpu_seconds", "NaN"));
             }
-            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio));
+            System.out.printf(Locale.ROOT, "  %-24s %6.2f / %6.2f / %6.2f%s%n", e.getKey() + " / " + javaName, min(ratio), median(ratio), max(ratio),
+                    e.getKey().equals("numpy 1T") ? "   (goal: >= 1.5, i.e. Java CPU <= 0.67 x NumPy 1T's)" : "");
         }
         double javaTotal = median(javaRuns.stream().mapToDouble(r -> Double.parseDouble(r.get("seconds"))).toArray());
         double heap = max(javaRuns, "peak_heap_mb");
@@ -182,7 +189,7 @@ public final class TrainBench implements Callable<Integer> {
                 javaTotal, steps, heap);
     }
 
-    private static Map<String, String> execute(Run run) throws IOException, InterruptedException {
+    static Map<String, String> execute(Run run) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(run.command());
         run.unset().keySet().forEach(pb.environment()::remove);
         pb.environment().putAll(run.env());
@@ -202,7 +209,44 @@ public final class TrainBench implements Callable<Integer> {
         return fields;
     }
 
-    private static boolean works(String python, String code) {
+    /**
+     * One line about the machine: CPU model (/proc/cpuinfo, with family/model and whether AVX-512 is
+     * there), cores, JDK, and the row kernel the Java run uses (from a child JVM with the module).
+     */
+    static String machine(String python) {
+        String model = "unknown CPU", family = "?", number = "?";
+        boolean avx512 = false;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                String value = line.contains(":") ? line.substring(line.indexOf(':') + 1).trim() : "";
+                if (line.startsWith("model name")) model = value;
+                else if (line.startsWith("cpu family")) family = value;
+                else if (line.startsWith("model\t") || line.startsWith("model ")) number = value;
+                else if (line.startsWith("flags")) avx512 = value.contains("avx512f");
+                if (line.isEmpty()) break;  // the first processor is enough
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return String.format(Locale.ROOT, "machine: %s (family %s, model %s%s), %d cores; JDK %s %s; Java row kernel: %s",
+                model, family, number, avx512 ? ", AVX-512" : ", no AVX-512", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), javaKernel());
+    }
+
+    /** FloatKernels.describe() as a JVM with the Vector API module sees it. */
+    private static String javaKernel() {
+        try {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    KernelName.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    static boolean works(String python, String code) {
         try {
             Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -212,7 +256,7 @@ public final class TrainBench implements Callable<Integer> {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim() + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
         } catch (IOException e) {
@@ -220,19 +264,19 @@ public final class TrainBench implements Callable<Integer> {
         }
     }
 
-    private static double max(List<Map<String, String>> runs, String key) {
+    static double max(List<Map<String, String>> runs, String key) {
         return runs.stream().mapToDouble(r -> Double.parseDouble(r.getOrDefault(key, "NaN"))).max().orElse(Double.NaN);
     }
 
-    private static double min(double[] a) {
+    static double min(double[] a) {
         return Arrays.stream(a).min().orElse(Double.NaN);
     }
 
-    private static double max(double[] a) {
+    static double max(double[] a) {
         return Arrays.stream(a).max().orElse(Double.NaN);
     }
 
-    private static double median(double[] a) {
+    static double median(double[] a) {
         double[] s = a.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

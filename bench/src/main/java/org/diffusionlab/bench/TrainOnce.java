@@ -101,7 +101,7 @@ public final class TrainOnce implements Callable<Integer> {
                 "{\"backend\": \"java-%s\", \"steps\": %d, \"seconds\": %.4f, \"ms_per_step\": %.4f, \"main_thread_cpu_seconds\": %.4f, \"process_cpu_seconds\": %.4f, "
                         + "\"peak_heap_mb\": %.1f, \"peak_rss_mb\": %.1f, \"threads\": %d, \"row_kernel\": \"%s\", \"final_smoothed_loss\": %.6f}",
                 trainer, steps, seconds, 1000 * seconds / steps, mainCpuSeconds, processCpuSeconds, peakHeap / 1048576.0, peakRssMb(), threads,
-                trainer.equals("fast") ? (FloatKernels.vectorized() ? "vector" : "plain") : "ejml", losses[losses.length - 1]));
+                trainer.equals("fast") ? FloatKernels.describe() : "EJML reference", losses[losses.length - 1]));
         return 0;
     }
 

@@ -23,6 +23,11 @@ public final class FloatKernels {
         default int reluCompact(float[] z, int[] active, int len) {
             return FloatKernels.reluCompact(z, active, len);
         }
+
+        /** A few words for benchmark tables: which kernel, and its vector width. */
+        default String describe() {
+            return "plain Java kernel";
+        }
     }
 
     /** The plain-Java row combination. */
@@ -40,6 +45,11 @@ public final class FloatKernels {
      */
     static RowCombination fastest() {
         return VECTOR != null ? VECTOR : PLAIN;
+    }
+
+    /** {@link #fastest}'s description, e.g. "Vector API kernel, 512-bit (16 floats)" or "plain Java kernel". */
+    public static String describe() {
+        return fastest().describe();
     }
 
     /** True when {@link #fastest} is the Vector API kernel. */

@@ -8,11 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
  * a tile of y held in registers across all the active rows (the plain loop loads and stores y once
  * per four rows). Measured ≈1.5× faster than the plain kernel on this recipe's 128-float rows.
  *
- * <p>This class is the only code that needs {@code --add-modules jdk.incubator.vector}, at compile
- * and at run time. It lives in its own source folder ({@code src/main/vector}), compiled by a
- * separate step of {@code src/pom.xml}, and is loaded by reflection only when the JVM has the
- * module ({@link FloatKernels#fastest}); everywhere else (an IDE, a student's {@code java}
- * command) the plain kernel runs. Results differ from the plain kernel's only by rounding
+ * <p>This class (with {@code model.image.VectorConvProducts}) is the only code that needs
+ * {@code --add-modules jdk.incubator.vector}, at compile and at run time. It lives in its own
+ * source folder ({@code src/main/vector}), compiled by a separate step of {@code src/pom.xml}, and
+ * is loaded by reflection only when the JVM has the module ({@link FloatKernels#fastest}: the
+ * tests, the benchmarks, and the main job through {@code cli.VectorRelaunch}); everywhere else (an
+ * IDE, a student's {@code java} command) the plain kernel runs. Results differ from the plain kernel's only by rounding
  * (one rounding per fused multiply-add instead of two); {@code FusedMlpTest} checks both.
  */
 final class VectorKernels implements FloatKernels.RowCombination {
@@ -33,6 +34,11 @@ final class VectorKernels implements FloatKernels.RowCombination {
         }
         for (; i < len; i++) z[i] = Math.max(z[i], 0f);
         return FloatKernels.listActive(z, active, len);
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API kernel, " + S.vectorBitSize() + "-bit (" + S.length() + " floats)";
     }
 
     /** y += Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len), k_q = active[q], rows in order, with fused multiply-adds. */

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The fast path (im2col, float, two threads) agrees with the readable loops to float tolerance. */
 class FastConv2dTest {
@@ -18,9 +22,27 @@ class FastConv2dTest {
         return worst / scale;
     }
 
+    /** Both products when this JVM has the Vector API module (Maven's test run does), else the plain ones. */
+    static Stream<Arguments> products() {
+        Stream<Arguments> plain = Stream.of(Arguments.of("plain", FastConv2d.PLAIN));
+        return FastConv2d.VECTOR != null ? Stream.concat(plain, Stream.of(Arguments.of("vector", FastConv2d.VECTOR))) : plain;
+    }
+
     @Test
-    @DisplayName("FastConv2d: output, input gradient and parameter gradients equal the readable Conv2d's within 1e-5 (3x3 p1 s1, 3x3 p1 s2, 1x1, batches over several chunks)")
-    void agreesWithReference() {
+    @DisplayName("the Vector API products are loaded whenever the JVM has the module (always in Maven's test run)")
+    void vectorProductsLoaded() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        if (Boolean.getBoolean("diffusionlab.expectVectorKernels")) {
+            assertTrue(module, "src/pom.xml runs the tests with the Vector API module, so both products get tested");
+        }
+        assertTrue(FastConv2d.fastest() == (module ? FastConv2d.VECTOR : FastConv2d.PLAIN));
+    }
+
+    @ParameterizedTest(name = "{0} products")
+    @MethodSource("products")
+    @DisplayName("FastConv2d: output, input gradient and parameter gradients equal the readable Conv2d's within 1e-5 (3x3 p1 s1, 3x3 p1 s2, 1x1, "
+            + "batches over several chunks; row, column and depth counts that leave every tail of the vector blocks)")
+    void agreesWithReference(String name, FastConv2d.Products products) {
         // in, out, k, stride, padding, side, batch (the last two cases span several chunks of 2048 columns)
         int[][] cases = {{5, 7, 3, 1, 1, 8, 5}, {6, 4, 3, 2, 1, 8, 5}, {9, 5, 1, 1, 0, 4, 5}, {3, 3, 3, 1, 1, 7, 5},
             {2, 3, 3, 1, 1, 8, 70}, {2, 2, 3, 2, 1, 14, 45}};
@@ -34,13 +56,13 @@ class FastConv2dTest {
             Tensor dx = conv.backward(r);
             double[] dW = conv.weight.g().clone(), dB = conv.bias.g().clone();
 
-            conv.useFastPath(true);
-            Tensor yf = conv.forward(x);
+            FastConv2d fast = new FastConv2d(conv, products);
+            Tensor yf = fast.forward(x);
             for (Parameter p : conv.parameters()) p.zeroGradient();
-            Tensor dxf = conv.backward(r);
+            Tensor dxf = fast.backward(r);
             double worst = Math.max(Math.max(difference(yf.data, y.data), difference(dxf.data, dx.data)),
                     Math.max(difference(conv.weight.g(), dW), difference(conv.bias.g(), dB)));
-            System.out.printf("fast conv %s: largest difference from the readable path %.1e%n", java.util.Arrays.toString(c), worst);
+            System.out.printf("fast conv (" + name + ") %s: largest difference from the readable path %.1e%n", java.util.Arrays.toString(c), worst);
             assertTrue(worst < 1e-5, "difference " + worst);
         }
     }

@@ -1,0 +1,198 @@
+package org.diffusionlab.model.image;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FastConv2d}'s matrix products with the incubating Vector API: a block of the result is
+ * kept in registers across the whole sum and updated by fused multiply-adds, so each loaded vector
+ * of an operand feeds several of them (the plain loops load and store the result once per four
+ * terms). Results differ from {@link FastConv2d#PLAIN}'s only by rounding; {@code FastConv2dTest}
+ * checks both against the readable {@link Conv2d}.
+ *
+ * <p>Like {@code train.fast.VectorKernels}, this class lives in {@code src/main/vector}, is compiled
+ * with the incubator module and is loaded by reflection only when the JVM has it.
+ */
+final class VectorConvProducts implements FastConv2d.Products {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * C += A·B on columns [n0, n1): 4 rows of C × 3 vectors of columns (12 accumulators; per term
+     * 3 loads of B and 4 broadcasts of A for 12 fused multiply-adds), then 4 rows × 1 vector, then
+     * the same for single rows, then a scalar tail.
+     */
+    @Override
+    public void multiply(float[][] a, float[][] b, float[][] c, int rows, int depth, int n0, int n1) {
+        int L = S.length();
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int n = n0;
+            for (; n + 3 * L <= n1; n += 3 * L) fourRowsThreeVectors(a, b, c, i, depth, n);
+            for (; n + L <= n1; n += L) fourRowsOneVector(a, b, c, i, depth, n);
+            for (; n < n1; n++) {
+                for (int r = i; r < i + 4; r++) {
+                    for (int k = 0; k < depth; k++) c[r][n] = Math.fma(a[r][k], b[k][n], c[r][n]);
+                }
+            }
+        }
+        for (; i < rows; i++) oneRow(a[i], b, c[i], depth, n0, n1);
+    }
+
+    // Each block is its own small method: C2 then inlines every vector operation of it (in one
+    // large method it stopped inlining, and the rest ran the Vector API's slow Java fallback).
+
+    /** c[i..i+4)[n .. n+3L) += a[i..i+4)·b over the depth, 12 accumulators. */
+    private static void fourRowsThreeVectors(float[][] a, float[][] b, float[][] c, int i, int depth, int n) {
+        int L = S.length();
+        float[] a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+        float[] c0 = c[i], c1 = c[i + 1], c2 = c[i + 2], c3 = c[i + 3];
+        FloatVector y00 = FloatVector.fromArray(S, c0, n), y01 = FloatVector.fromArray(S, c0, n + L), y02 = FloatVector.fromArray(S, c0, n + 2 * L);
+        FloatVector y10 = FloatVector.fromArray(S, c1, n), y11 = FloatVector.fromArray(S, c1, n + L), y12 = FloatVector.fromArray(S, c1, n + 2 * L);
+        FloatVector y20 = FloatVector.fromArray(S, c2, n), y21 = FloatVector.fromArray(S, c2, n + L), y22 = FloatVector.fromArray(S, c2, n + 2 * L);
+        FloatVector y30 = FloatVector.fromArray(S, c3, n), y31 = FloatVector.fromArray(S, c3, n + L), y32 = FloatVector.fromArray(S, c3, n + 2 * L);
+        for (int k = 0; k < depth; k++) {
+            float[] bk = b[k];
+            FloatVector x0 = FloatVector.fromArray(S, bk, n), x1 = FloatVector.fromArray(S, bk, n + L), x2 = FloatVector.fromArray(S, bk, n + 2 * L);
+            FloatVector w = FloatVector.broadcast(S, a0[k]);
+            y00 = x0.fma(w, y00);
+            y01 = x1.fma(w, y01);
+            y02 = x2.fma(w, y02);
+            w = FloatVector.broadcast(S, a1[k]);
+            y10 = x0.fma(w, y10);
+            y11 = x1.fma(w, y11);
+            y12 = x2.fma(w, y12);
+            w = FloatVector.broadcast(S, a2[k]);
+            y20 = x0.fma(w, y20);
+            y21 = x1.fma(w, y21);
+            y22 = x2.fma(w, y22);
+            w = FloatVector.broadcast(S, a3[k]);
+            y30 = x0.fma(w, y30);
+            y31 = x1.fma(w, y31);
+            y32 = x2.fma(w, y32);
+        }
+        y00.intoArray(c0, n);
+        y01.intoArray(c0, n + L);
+        y02.intoArray(c0, n + 2 * L);
+        y10.intoArray(c1, n);
+        y11.intoArray(c1, n + L);
+        y12.intoArray(c1, n + 2 * L);
+        y20.intoArray(c2, n);
+        y21.intoArray(c2, n + L);
+        y22.intoArray(c2, n + 2 * L);
+        y30.intoArray(c3, n);
+        y31.intoArray(c3, n + L);
+        y32.intoArray(c3, n + 2 * L);
+    }
+
+    /** c[i..i+4)[n .. n+L) += a[i..i+4)·b over the depth. */
+    private static void fourRowsOneVector(float[][] a, float[][] b, float[][] c, int i, int depth, int n) {
+        float[] a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+        FloatVector y0 = FloatVector.fromArray(S, c[i], n), y1 = FloatVector.fromArray(S, c[i + 1], n);
+        FloatVector y2 = FloatVector.fromArray(S, c[i + 2], n), y3 = FloatVector.fromArray(S, c[i + 3], n);
+        for (int k = 0; k < depth; k++) {
+            FloatVector x = FloatVector.fromArray(S, b[k], n);
+            y0 = x.fma(FloatVector.broadcast(S, a0[k]), y0);
+            y1 = x.fma(FloatVector.broadcast(S, a1[k]), y1);
+            y2 = x.fma(FloatVector.broadcast(S, a2[k]), y2);
+            y3 = x.fma(FloatVector.broadcast(S, a3[k]), y3);
+        }
+        y0.intoArray(c[i], n);
+        y1.intoArray(c[i + 1], n);
+        y2.intoArray(c[i + 2], n);
+        y3.intoArray(c[i + 3], n);
+    }
+
+    /** ci[n0..n1) += ai·b over the depth, one vector at a time, then a scalar tail. */
+    private static void oneRow(float[] ai, float[][] b, float[] ci, int depth, int n0, int n1) {
+        int L = S.length();
+        int n = n0;
+        for (; n + L <= n1; n += L) {
+            FloatVector y = FloatVector.fromArray(S, ci, n);
+            for (int k = 0; k < depth; k++) y = FloatVector.fromArray(S, b[k], n).fma(FloatVector.broadcast(S, ai[k]), y);
+            y.intoArray(ci, n);
+        }
+        for (; n < n1; n++) {
+            for (int k = 0; k < depth; k++) ci[n] = Math.fma(ai[k], b[k][n], ci[n]);
+        }
+    }
+
+    @Override
+    public boolean readsTransposedColumns() {
+        return false;
+    }
+
+    /**
+     * dW += δ·X_colᵀ as dot products along the columns p, from X_col itself (no transpose): 2 rows
+     * of δ × 4 rows of X_col (8 vector accumulators, 6 loads per 8 fused multiply-adds), reduced
+     * across lanes at the end; leftover pairs one by one; a scalar tail over p.
+     */
+    @Override
+    public void weightGradient(float[][] delta, float[][] cols, float[][] colsT, float[][] dW, int o0, int o1, int K, int P) {
+        int L = S.length(), pEnd = P - P % L;
+        int o = o0;
+        for (; o + 2 <= o1; o += 2) {
+            float[] d0 = delta[o], d1 = delta[o + 1];
+            int k = 0;
+            for (; k + 4 <= K; k += 4) twoByFour(d0, d1, cols, dW, o, k, pEnd, P);
+            for (; k < K; k++) {
+                dW[o][k] += dot(d0, cols[k], pEnd, P);
+                dW[o + 1][k] += dot(d1, cols[k], pEnd, P);
+            }
+        }
+        for (; o < o1; o++) {
+            for (int k = 0; k < K; k++) dW[o][k] += dot(delta[o], cols[k], pEnd, P);
+        }
+    }
+
+    /** dW[o..o+2)[k..k+4) += dot products of δ rows d0, d1 with X_col rows k..k+4 (8 accumulators). */
+    private static void twoByFour(float[] d0, float[] d1, float[][] cols, float[][] dW, int o, int k, int pEnd, int P) {
+        int L = S.length();
+        float[] x0 = cols[k], x1 = cols[k + 1], x2 = cols[k + 2], x3 = cols[k + 3];
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
+        for (int p = 0; p < pEnd; p += L) {
+            FloatVector e0 = FloatVector.fromArray(S, d0, p), e1 = FloatVector.fromArray(S, d1, p);
+            FloatVector v = FloatVector.fromArray(S, x0, p);
+            s00 = v.fma(e0, s00);
+            s10 = v.fma(e1, s10);
+            v = FloatVector.fromArray(S, x1, p);
+            s01 = v.fma(e0, s01);
+            s11 = v.fma(e1, s11);
+            v = FloatVector.fromArray(S, x2, p);
+            s02 = v.fma(e0, s02);
+            s12 = v.fma(e1, s12);
+            v = FloatVector.fromArray(S, x3, p);
+            s03 = v.fma(e0, s03);
+            s13 = v.fma(e1, s13);
+        }
+        dW[o][k] += s00.reduceLanes(VectorOperators.ADD) + tail(d0, x0, pEnd, P);
+        dW[o][k + 1] += s01.reduceLanes(VectorOperators.ADD) + tail(d0, x1, pEnd, P);
+        dW[o][k + 2] += s02.reduceLanes(VectorOperators.ADD) + tail(d0, x2, pEnd, P);
+        dW[o][k + 3] += s03.reduceLanes(VectorOperators.ADD) + tail(d0, x3, pEnd, P);
+        dW[o + 1][k] += s10.reduceLanes(VectorOperators.ADD) + tail(d1, x0, pEnd, P);
+        dW[o + 1][k + 1] += s11.reduceLanes(VectorOperators.ADD) + tail(d1, x1, pEnd, P);
+        dW[o + 1][k + 2] += s12.reduceLanes(VectorOperators.ADD) + tail(d1, x2, pEnd, P);
+        dW[o + 1][k + 3] += s13.reduceLanes(VectorOperators.ADD) + tail(d1, x3, pEnd, P);
+    }
+
+    /** Σ_{p &lt; P} d[p]·x[p]: vector part over [0, pEnd), then {@link #tail}. */
+    private static float dot(float[] d, float[] x, int pEnd, int P) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < pEnd; p += S.length()) s = FloatVector.fromArray(S, x, p).fma(FloatVector.fromArray(S, d, p), s);
+        return s.reduceLanes(VectorOperators.ADD) + tail(d, x, pEnd, P);
+    }
+
+    /** Σ_{p in [pEnd, P)} d[p]·x[p] (fewer than one vector's worth). */
+    private static float tail(float[] d, float[] x, int pEnd, int P) {
+        float s = 0f;
+        for (int p = pEnd; p < P; p++) s = Math.fma(d[p], x[p], s);
+        return s;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API, " + S.vectorBitSize() + "-bit (" + S.length() + " floats)";
+    }
+}
