@@ -23,6 +23,9 @@ import org.ejml.simple.SimpleMatrix;
  *       sum, so n = 512 covers them with margin. An answer within FLOAT_TOL but not TOL passes with a
  *       note in the report saying it was accepted at float precision.</li>
  * </ul>
+ * Where a computation is ill-conditioned (1 − ᾱ_t for ᾱ_t near 1, as in the SNR), a grader passes the
+ * condition number per entry and the float tolerance grows by 4u times it (see
+ * {@link #assertArray(String, String, double[], double[], Map, double[])}).
  * Every wrong formula the graders recognize differs from the right one by far more than FLOAT_TOL on
  * the graders' inputs (the "common mistakes" suite checks each one loses its points), so accepting
  * float does not let a double-precision slip through. A known wrong answer ({@link #mistakes()}) is
@@ -36,6 +39,9 @@ public final class Feedback {
     /** Relative tolerance of work done in float: 512 roundings of u = 2⁻²⁴ (see the class comment). */
     public static final double FLOAT_TOL = 512 * Math.ulp(1.0f) / 2;
 
+    /** float's unit roundoff u = 2⁻²⁴. */
+    private static final double UNIT_ROUNDOFF = Math.ulp(1.0f) / 2;
+
     private Feedback() {}
 
     /** Known wrong answers, in order, each with the mistake it reveals. */
@@ -45,6 +51,11 @@ public final class Feedback {
 
     public static void assertMatrix(String summary, String input, SimpleMatrix expected, SimpleMatrix got,
                              Map<String, SimpleMatrix> mistakes) {
+        assertMatrix(summary, input, expected, got, mistakes, null);
+    }
+
+    private static void assertMatrix(String summary, String input, SimpleMatrix expected, SimpleMatrix got,
+                                     Map<String, SimpleMatrix> mistakes, double[] condition) {
         if (got == null) {
             throw new AssertionError(summary + ": got null\n  input: " + input);
         }
@@ -52,9 +63,9 @@ public final class Feedback {
             throw new AssertionError(summary + ": wrong shape, expected " + shape(expected) + ", got " + shape(got)
                     + "\n  input: " + input);
         }
-        int[] worst = worst(expected, got, FLOAT_TOL);
+        int[] worst = worst(expected, got, FLOAT_TOL, condition);
         if (worst == null) {
-            int[] loose = worst(expected, got, TOL);
+            int[] loose = worst(expected, got, TOL, null);
             if (loose != null) {
                 acceptedInFloat(summary, expected.get(loose[0], loose[1]), got.get(loose[0], loose[1]));
             }
@@ -67,7 +78,7 @@ public final class Feedback {
         String hint = null;
         for (Map.Entry<String, SimpleMatrix> e : mistakes.entrySet()) {
             SimpleMatrix wrong = e.getValue();
-            if (wrong != null && sameShape(wrong, got) && worst(wrong, got, FLOAT_TOL) == null) {
+            if (wrong != null && sameShape(wrong, got) && worst(wrong, got, FLOAT_TOL, condition) == null) {
                 hint = e.getKey();
                 break;
             }
@@ -78,6 +89,22 @@ public final class Feedback {
     }
 
     public static void assertArray(String summary, String input, double[] expected, double[] got, Map<String, double[]> mistakes) {
+        assertArray(summary, input, expected, got, mistakes, null);
+    }
+
+    /**
+     * {@link #assertArray(String, String, double[], double[], Map)} for an ill-conditioned computation: entry i
+     * may be off by {@link #FLOAT_TOL} + 4u·condition[i] (u = 2⁻²⁴) relative, where condition[i] bounds how
+     * much a relative rounding of the inputs grows in entry i (e.g. 1/(1 − ᾱ_t) for anything built on 1 − ᾱ_t:
+     * ᾱ_t rounded to float moves 1 − ᾱ_t by u·ᾱ_t, relatively u·ᾱ_t/(1 − ᾱ_t)).
+     *
+     * @param condition one bound ≥ 0 per entry, or null for none
+     */
+    public static void assertArray(String summary, String input, double[] expected, double[] got, Map<String, double[]> mistakes,
+                                   double[] condition) {
+        if (condition != null && condition.length != expected.length) {
+            throw new IllegalArgumentException("condition.length = " + condition.length + " is invalid: must be expected.length = " + expected.length);
+        }
         if (got == null) throw new AssertionError(summary + ": got null\n  input: " + input);
         if (got.length != expected.length) {
             throw new AssertionError(summary + ": wrong length, expected " + expected.length + ", got " + got.length
@@ -87,7 +114,7 @@ public final class Feedback {
         SimpleMatrix g = new SimpleMatrix(1, got.length, true, got);
         Map<String, SimpleMatrix> wrong = new LinkedHashMap<>();
         mistakes.forEach((k, v) -> wrong.put(k, v == null || v.length != got.length ? null : new SimpleMatrix(1, v.length, true, v)));
-        assertMatrix(summary, input, e, g, wrong);
+        assertMatrix(summary, input, e, g, wrong, condition);
     }
 
     /**
@@ -131,7 +158,7 @@ public final class Feedback {
         }
         double c = num / den;
         if (!(den > 0) || !Double.isFinite(c) || close(1, c)) return Double.NaN;
-        return worst(expected.scale(c), got, FLOAT_TOL) == null ? c : Double.NaN;
+        return worst(expected.scale(c), got, FLOAT_TOL, null) == null ? c : Double.NaN;
     }
 
     /** A sentence naming a scaling error of got against expected ({@link #factor}), or null. */
@@ -146,11 +173,12 @@ public final class Feedback {
                 + " square root too many or too few?)";
     }
 
-    /** The first entry that differs beyond the tolerance, or null when all agree. */
-    private static int[] worst(SimpleMatrix expected, SimpleMatrix got, double tol) {
+    /** The first entry that differs beyond the tolerance (raised by 4u·condition when given), or null when all agree. */
+    private static int[] worst(SimpleMatrix expected, SimpleMatrix got, double tol, double[] condition) {
         for (int i = 0; i < expected.getNumRows(); i++) {
             for (int j = 0; j < expected.getNumCols(); j++) {
-                if (!close(expected.get(i, j), got.get(i, j), tol)) return new int[] {i, j};
+                double t = condition == null ? tol : tol + 4 * UNIT_ROUNDOFF * condition[i * expected.getNumCols() + j];
+                if (!close(expected.get(i, j), got.get(i, j), t)) return new int[] {i, j};
             }
         }
         return null;
