@@ -18,21 +18,20 @@ class Ex2AdamTest {
 
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
+    /** The known wrong Adams, one slip each. */
+    private enum Slip { NO_CORRECTION, NO_CORRECTION_1, NO_CORRECTION_2, ZERO_BASED_K, EPS_INSIDE, COUPLED, DECAY_WITHOUT_LR, V_OF_ABS_G }
+
     /** A known wrong Adam, run beside the reference to recognize the mistake. */
     private static final class Wrong {
-        final boolean noCorrection, epsInside, coupled, decayWithoutLr, zeroBasedK;
+        final Slip slip;
         final double lr, lambda;
         List<double[]> m, v;
         int k;
 
-        Wrong(double lr, double lambda, boolean noCorrection, boolean epsInside, boolean coupled, boolean decayWithoutLr, boolean zeroBasedK) {
+        Wrong(double lr, double lambda, Slip slip) {
             this.lr = lr;
             this.lambda = lambda;
-            this.noCorrection = noCorrection;
-            this.epsInside = epsInside;
-            this.coupled = coupled;
-            this.decayWithoutLr = decayWithoutLr;
-            this.zeroBasedK = zeroBasedK;
+            this.slip = slip;
         }
 
         void step(List<SimpleMatrix> w, List<SimpleMatrix> g) {
@@ -45,17 +44,19 @@ class Ex2AdamTest {
                 }
             }
             k++;
-            int power = zeroBasedK ? k - 1 : k;
-            double c1 = noCorrection ? 1 : 1 - Math.pow(BETA1, power), c2 = noCorrection ? 1 : 1 - Math.pow(BETA2, power);
+            int power = slip == Slip.ZERO_BASED_K ? k - 1 : k;
+            double c1 = slip == Slip.NO_CORRECTION || slip == Slip.NO_CORRECTION_1 ? 1 : 1 - Math.pow(BETA1, power);
+            double c2 = slip == Slip.NO_CORRECTION || slip == Slip.NO_CORRECTION_2 ? 1 : 1 - Math.pow(BETA2, power);
+            boolean coupled = slip == Slip.COUPLED;
             for (int p = 0; p < w.size(); p++) {
                 double[] wp = w.get(p).getDDRM().data, gp = g.get(p).getDDRM().data, mp = m.get(p), vp = v.get(p);
                 for (int i = 0; i < wp.length; i++) {
                     double gi = coupled ? gp[i] + lambda * wp[i] : gp[i];
                     mp[i] = BETA1 * mp[i] + (1 - BETA1) * gi;
-                    vp[i] = BETA2 * vp[i] + (1 - BETA2) * gi * gi;
+                    vp[i] = BETA2 * vp[i] + (1 - BETA2) * (slip == Slip.V_OF_ABS_G ? Math.abs(gi) : gi * gi);
                     double mHat = mp[i] / c1, vHat = vp[i] / c2;
-                    double denom = epsInside ? Math.sqrt(vHat + EPS) : Math.sqrt(vHat) + EPS;
-                    double decay = coupled ? 0 : (decayWithoutLr ? lambda : lr * lambda) * wp[i];
+                    double denom = slip == Slip.EPS_INSIDE ? Math.sqrt(vHat + EPS) : Math.sqrt(vHat) + EPS;
+                    double decay = coupled ? 0 : (slip == Slip.DECAY_WITHOUT_LR ? lambda : lr * lambda) * wp[i];
                     wp[i] -= decay + lr * mHat / denom;
                 }
             }
@@ -65,15 +66,18 @@ class Ex2AdamTest {
     private static Map<String, Wrong> wrongs(double lr, double lambda) {
         Map<String, Wrong> w = new LinkedHashMap<>();
         w.put("did you forget the bias correction 1/(1 − β1^k) and 1/(1 − β2^k)? k is the 1-based step count",
-                new Wrong(lr, lambda, true, false, false, false, false));
+                new Wrong(lr, lambda, Slip.NO_CORRECTION));
+        w.put("the bias correction of m is missing: m̂ = m/(1 − β1^k) (v̂ was corrected)", new Wrong(lr, lambda, Slip.NO_CORRECTION_1));
+        w.put("the bias correction of v is missing: v̂ = v/(1 − β2^k) (m̂ was corrected)", new Wrong(lr, lambda, Slip.NO_CORRECTION_2));
         w.put("the bias correction uses β^(k−1): increment the step count k before computing 1 − β^k (k = 1 at the first step)",
-                new Wrong(lr, lambda, false, false, false, false, true));
-        w.put("ε goes outside the square root: √v̂ + ε, not √(v̂ + ε)", new Wrong(lr, lambda, false, true, false, false, false));
+                new Wrong(lr, lambda, Slip.ZERO_BASED_K));
+        w.put("ε goes outside the square root: √v̂ + ε, not √(v̂ + ε)", new Wrong(lr, lambda, Slip.EPS_INSIDE));
+        w.put("v averages g², the squared gradient, not |g|", new Wrong(lr, lambda, Slip.V_OF_ABS_G));
         if (lambda > 0) {
             w.put("that is L2 regularization (λ·w added to g, then divided by √v̂); AdamW's decay is decoupled: w ← w − lr·λ·w − lr·m̂/(√v̂ + ε)",
-                    new Wrong(lr, lambda, false, false, true, false, false));
+                    new Wrong(lr, lambda, Slip.COUPLED));
             w.put("the decoupled decay is lr·λ·w (scaled by the learning rate, as in PyTorch's AdamW), not λ·w",
-                    new Wrong(lr, lambda, false, false, false, true, false));
+                    new Wrong(lr, lambda, Slip.DECAY_WITHOUT_LR));
         }
         return w;
     }

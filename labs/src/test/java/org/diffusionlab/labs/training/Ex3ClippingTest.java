@@ -39,14 +39,7 @@ class Ex3ClippingTest {
         List<SimpleMatrix> expected = GradientClipping.clipByGlobalNorm(copies(g), maxNorm);
         List<SimpleMatrix> wrong = perMatrix(g, maxNorm);
         String input = g.size() + " gradients, first " + Feedback.show(g.get(0)) + ", global norm " + expectedNorm + ", maxNorm = " + maxNorm;
-        for (int p = 0; p < g.size(); p++) {
-            Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
-            mistakes.put("each matrix was clipped by its own norm; clip all of them together by the global norm √(Σ_p Σ_i g²), "
-                    + "which keeps the direction of the whole step", wrong.get(p));
-            mistakes.put("the gradients were left unchanged although the global norm exceeds maxNorm", g.get(p));
-            Feedback.assertMatrix("clipByGlobalNorm: gradient " + p + " is wrong", input, expected.get(p), mine.get(p), mistakes);
-        }
-        if (!Feedback.close(expectedNorm, norm)) {
+        if (!Feedback.accept("the returned norm", expectedNorm, norm)) {
             double sumOfNorms = 0;
             for (SimpleMatrix m : g) sumOfNorms += m.normF();
             String hint = Feedback.close(Math.min(expectedNorm, maxNorm), norm) ? "\n  likely mistake: return the norm before clipping, not after"
@@ -54,6 +47,14 @@ class Ex3ClippingTest {
                     : Feedback.close(expectedNorm * expectedNorm, norm) ? "\n  likely mistake: take the square root of the sum of squares" : "";
             throw new AssertionError("clipByGlobalNorm should return the global norm before clipping\n  input: " + input
                     + "\n  expected: " + expectedNorm + "\n  got:      " + norm + hint);
+        }
+        for (int p = 0; p < g.size(); p++) {
+            Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+            mistakes.put("each matrix was clipped by its own norm; clip all of them together by the global norm √(Σ_p Σ_i g²), "
+                    + "which keeps the direction of the whole step", wrong.get(p));
+            mistakes.put("the gradients were left unchanged although the global norm exceeds maxNorm", g.get(p));
+            mistakes.put("scale by maxNorm/‖g‖ (< 1 when clipping), not ‖g‖/maxNorm", g.get(p).scale(expectedNorm / maxNorm));
+            Feedback.assertMatrix("clipByGlobalNorm: gradient " + p + " is wrong", input, expected.get(p), mine.get(p), mistakes);
         }
     }
 
