@@ -33,16 +33,18 @@ class Ex3MetricsTest {
         assertArrayEquals(ca, a, "w1 changed its first argument: sort a copy");
         assertArrayEquals(cb, b, "w1 changed its second argument: sort a copy");
         if (Feedback.accept("w1", expected, got)) return;
-        double unsorted = 0, sum = 0;
+        double unsorted = 0, sum = 0, squared = 0;
         double[] sa = a.clone(), sb = b.clone();
         Arrays.sort(sa);
         Arrays.sort(sb);
         for (int i = 0; i < a.length; i++) {
             unsorted += Math.abs(a[i] - b[i]) / a.length;
             sum += Math.abs(sa[i] - sb[i]);
+            squared += (sa[i] - sb[i]) * (sa[i] - sb[i]) / a.length;
         }
         String hint = Feedback.close(unsorted, got) ? "\n  likely mistake: sort both samples first (W1 matches the k-th smallest with the k-th smallest)"
-                : Feedback.close(sum, got) ? "\n  likely mistake: that is the sum; W1 is the mean over the n pairs" : "";
+                : Feedback.close(sum, got) ? "\n  likely mistake: that is the sum; W1 is the mean over the n pairs"
+                : Feedback.close(squared, got) ? "\n  likely mistake: W1 averages |differences|, not squared differences (that is W2²)" : "";
         throw new AssertionError("w1 is wrong\n  input: a = " + Feedback.show(a) + ", b = " + Feedback.show(b)
                 + "\n  expected: " + expected + "\n  got:      " + got + hint);
     }
