@@ -1,6 +1,7 @@
 package org.diffusionlab.labs.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ class Ex2AdamTest {
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
     /** The known wrong Adams, one slip each. */
-    private enum Slip { NO_CORRECTION, NO_CORRECTION_1, NO_CORRECTION_2, ZERO_BASED_K, EPS_INSIDE, COUPLED, DECAY_WITHOUT_LR, V_OF_ABS_G }
+    private enum Slip { NO_CORRECTION, NO_CORRECTION_1, NO_CORRECTION_2, ZERO_BASED_K, EPS_INSIDE, NO_EPS, COUPLED, DECAY_WITHOUT_LR, V_OF_ABS_G }
 
     /** A known wrong Adam, run beside the reference to recognize the mistake. */
     private static final class Wrong {
@@ -55,7 +56,7 @@ class Ex2AdamTest {
                     mp[i] = BETA1 * mp[i] + (1 - BETA1) * gi;
                     vp[i] = BETA2 * vp[i] + (1 - BETA2) * (slip == Slip.V_OF_ABS_G ? Math.abs(gi) : gi * gi);
                     double mHat = mp[i] / c1, vHat = vp[i] / c2;
-                    double denom = slip == Slip.EPS_INSIDE ? Math.sqrt(vHat + EPS) : Math.sqrt(vHat) + EPS;
+                    double denom = slip == Slip.EPS_INSIDE ? Math.sqrt(vHat + EPS) : slip == Slip.NO_EPS ? Math.sqrt(vHat) : Math.sqrt(vHat) + EPS;
                     double decay = coupled ? 0 : (slip == Slip.DECAY_WITHOUT_LR ? lambda : lr * lambda) * wp[i];
                     wp[i] -= decay + lr * mHat / denom;
                 }
@@ -73,6 +74,7 @@ class Ex2AdamTest {
                 new Wrong(lr, lambda, Slip.ZERO_BASED_K));
         w.put("ε goes outside the square root: √v̂ + ε, not √(v̂ + ε)", new Wrong(lr, lambda, Slip.EPS_INSIDE));
         w.put("v averages g², the squared gradient, not |g|", new Wrong(lr, lambda, Slip.V_OF_ABS_G));
+        w.put("ε is missing: the step is lr·m̂/(√v̂ + ε)", new Wrong(lr, lambda, Slip.NO_EPS));
         if (lambda > 0) {
             w.put("that is L2 regularization (λ·w added to g, then divided by √v̂); AdamW's decay is decoupled: w ← w − lr·λ·w − lr·m̂/(√v̂ + ε)",
                     new Wrong(lr, lambda, Slip.COUPLED));
@@ -110,8 +112,11 @@ class Ex2AdamTest {
             for (int p = 0; p < start.size(); p++) {
                 for (double x : mine.get(p).getDDRM().data) {
                     if (!Double.isFinite(x)) {
+                        boolean zeroGradient = Arrays.stream(g.get(p).getDDRM().data).anyMatch(v -> v == 0);
                         throw new AssertionError("parameter " + p + " holds " + x + " after step " + (s + 1) + "\n  likely mistake: a division by "
-                                + "1 − β^0 = 0: k is the 1-based step count, so increment it before the bias correction (1 − β1^k, 1 − β2^k)");
+                                + (zeroGradient ? "zero: with g = 0, m̂ = v̂ = 0 and ε is what keeps m̂/(√v̂ + ε) finite — is ε missing? Or "
+                                + "the bias correction divides by 1 − β^0 = 0: " : "1 − β^0 = 0: ")
+                                + "k is the 1-based step count, so increment it before the bias correction (1 − β1^k, 1 − β2^k)");
                     }
                 }
                 Map<String, SimpleMatrix> mistakes = new LinkedHashMap<>();
@@ -155,19 +160,24 @@ class Ex2AdamTest {
 
     @Test
     @Graded(exercise = "2.1", points = 1)
-    @DisplayName("the first Adam step moves each weight by lr against the sign of its gradient (bias correction)")
+    @DisplayName("the first Adam step moves each weight by lr against the sign of its gradient (bias correction), by lr/2 at |g| = ε")
     void firstStepByHand() {
-        SimpleMatrix w = new SimpleMatrix(1, 3, true, 1.0, -2.0, 0.5);
-        SimpleMatrix g = new SimpleMatrix(1, 3, true, 0.5, -4.0, 1e-3);
+        SimpleMatrix w = new SimpleMatrix(1, 4, true, 1.0, -2.0, 0.5, 0.25);
+        // at |g| = ε = 1e-8 the step is lr·g/(|g| + ε) = lr/2: ε shows beyond any rounding, float's too
+        SimpleMatrix g = new SimpleMatrix(1, 4, true, 0.5, -4.0, 1e-3, EPS);
         List<SimpleMatrix> start = List.of(w.copy());
         // after step 1, m̂ = g and v̂ = g², so the update is lr·g/(|g| + ε) ≈ lr·sign(g)
         compare(start, List.of(List.of(g)), 0.1, 0.0);
         List<SimpleMatrix> mine = copies(start);
         Adam.adam(mine, 0.1).step(mine, List.of(g.copy()));
         // ε shows at |g| = 0.001: the last weight moves by 0.1·0.001/(0.001 + 1e-8), slightly less than lr
-        SimpleMatrix expected = new SimpleMatrix(1, 3, true, 1 - 0.1 * 0.5 / (0.5 + EPS), -2 + 0.1 * 4 / (4 + EPS), 0.5 - 0.1 * 1e-3 / (1e-3 + EPS));
-        Feedback.assertMatrix("the first Adam step should be w − lr·g/(|g| + ε) ≈ w − lr·sign(g)", "w = [1, −2, 0.5], g = [0.5, −4, 0.001], lr = 0.1",
-                expected, mine.get(0), Feedback.mistakes());
+        SimpleMatrix expected = new SimpleMatrix(1, 4, true, 1 - 0.1 * 0.5 / (0.5 + EPS), -2 + 0.1 * 4 / (4 + EPS), 0.5 - 0.1 * 1e-3 / (1e-3 + EPS),
+                0.25 - 0.1 / 2);
+        Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+        mistakes.put("ε is missing (or subtracted): at |g| = ε = 1e-8 the step is lr·g/(|g| + ε) = lr/2, not lr", new SimpleMatrix(1, 4, true,
+                1 - 0.1, -2 + 0.1, 0.5 - 0.1, 0.25 - 0.1));
+        Feedback.assertMatrix("the first Adam step should be w − lr·g/(|g| + ε) ≈ w − lr·sign(g)", "w = [1, −2, 0.5, 0.25], g = [0.5, −4, 0.001, 1e-8], lr = 0.1",
+                expected, mine.get(0), mistakes);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.diffusionlab.labs.training;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +69,14 @@ class Ex3ClippingTest {
 
     @Test
     @Graded(exercise = "3.1", points = 0.5)
-    @DisplayName("gradients within the limit (including exactly at it) are left unchanged")
+    @DisplayName("gradients within the limit (including exactly at it) are left unchanged; maxNorm ≤ 0 is rejected")
     void withinLimit() {
         check(List.of(new SimpleMatrix(1, 2, true, 3.0, 0.0), new SimpleMatrix(2, 1, true, 0.0, 4.0)), 5.0);
         check(List.of(new SimpleMatrix(1, 2, true, 0.1, -0.2), new SimpleMatrix(1, 1, true, 0.3)), 1.0);
+        for (double bad : new double[] {0.0, -1.0, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> Clipping.clipByGlobalNorm(List.of(new SimpleMatrix(1, 1, true, 2.0)), bad),
+                    "clipByGlobalNorm with maxNorm = " + bad + " should throw an IllegalArgumentException (maxNorm must be > 0)");
+        }
     }
 
     @Test
