@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
  *     find ...
  *     with ...
  * </pre>
+ * A variant may add {@code note TEXT}: some report entry must show it (e.g. "accepted at float precision").
  * {@code find}/{@code with} pairs (one or more, applied in order) are literal text, {@code \n} for a line
  * break; each {@code find} must occur exactly once in the file (the solution, markers included), so a
  * fixture that no longer applies fails loudly instead of testing nothing. For each entry the lab is built
@@ -57,8 +58,12 @@ public final class MistakeCheck {
 
     private MistakeCheck() {}
 
-    /** One fixture entry: a mistake (with its exercise and hint) or a variant (exercise and hint null). */
-    public record Entry(String lab, int line, String exercise, String title, String file, List<String[]> edits, String hint) {
+    /**
+     * One fixture entry: a mistake (with its exercise and hint) or a variant (exercise and hint null; note, when
+     * given, a text the report must show, e.g. that float work was accepted at float precision).
+     */
+    public record Entry(String lab, int line, String exercise, String title, String file, List<String[]> edits, String hint,
+                        String note) {
         boolean mistake() {
             return exercise != null;
         }
@@ -68,14 +73,14 @@ public final class MistakeCheck {
         }
     }
 
-    /** What one entry did: points lost per exercise (only the exercises that lost some) and whether the hint showed. */
+    /** What one entry did: points lost per exercise (only the exercises that lost some), whether the hint (a mistake) or the note (a variant) showed. */
     public record Outcome(Entry entry, Map<String, Double> lost, boolean hinted, String feedback) {
         boolean onlyOwn() {
             return entry.mistake() && lost.size() == 1 && lost.containsKey(entry.exercise());
         }
 
         boolean ok() {
-            return entry.mistake() ? onlyOwn() && hinted : lost.isEmpty();
+            return entry.mistake() ? onlyOwn() && hinted : lost.isEmpty() && hinted;
         }
     }
 
@@ -91,18 +96,19 @@ public final class MistakeCheck {
         List<Entry> entries = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         int start = 0;
-        String exercise = null, title = null, file = null, hint = null;
+        String exercise = null, title = null, file = null, hint = null, note = null;
         List<String[]> edits = new ArrayList<>();
         String pendingFind = null;
         for (int i = 0; i <= lines.length; i++) {
             String line = i < lines.length ? lines[i].strip() : "";
             boolean header = line.startsWith("mistake ") || line.startsWith("variant ");
             if ((header || i == lines.length) && start > 0) {
-                if (file == null || edits.isEmpty() || pendingFind != null || (exercise != null) != (hint != null)) {
+                if (file == null || edits.isEmpty() || pendingFind != null || (exercise != null) != (hint != null)
+                        || (exercise != null && note != null)) {
                     throw new IllegalArgumentException(lab + ".txt:" + start + ": an entry needs a file, find/with pairs"
-                            + (exercise != null ? " and a hint" : " and no hint"));
+                            + (exercise != null ? " and a hint (no note)" : " and no hint"));
                 }
-                entries.add(new Entry(lab, start, exercise, title, file, List.copyOf(edits), hint));
+                entries.add(new Entry(lab, start, exercise, title, file, List.copyOf(edits), hint, note));
                 start = 0;
             }
             if (i == lines.length || line.isEmpty() || line.startsWith("#")) {
@@ -121,6 +127,7 @@ public final class MistakeCheck {
                 title = line.substring(bar + 1).strip();
                 file = null;
                 hint = null;
+                note = null;
                 edits = new ArrayList<>();
                 pendingFind = null;
                 start = i + 1;
@@ -135,6 +142,7 @@ public final class MistakeCheck {
             switch (key) {
                 case "file" -> file = value;
                 case "hint" -> hint = value;
+                case "note" -> note = value;
                 case "find" -> {
                     if (pendingFind != null) throw new IllegalArgumentException(lab + ".txt:" + (i + 1) + ": find without with");
                     pendingFind = value;
@@ -145,7 +153,7 @@ public final class MistakeCheck {
                     pendingFind = null;
                 }
                 default -> throw new IllegalArgumentException(lab + ".txt:" + (i + 1) + ": unknown key '" + key
-                        + "' (file, find, with, hint)");
+                        + "' (file, find, with, hint, note)");
             }
         }
         return entries;
@@ -237,7 +245,9 @@ public final class MistakeCheck {
                     }
                 }
                 boolean hint = e.mistake() && feedback.toString().toLowerCase(Locale.ROOT).contains(e.hint().toLowerCase(Locale.ROOT));
-                Outcome o = new Outcome(e, lost, hint, feedback.toString());
+                boolean noted = e.note() == null || results.stream().anyMatch(r -> r.output().contains(e.note()));
+                // for a variant, "hinted" records whether its note (if any) was shown
+                Outcome o = new Outcome(e, lost, e.mistake() ? hint : noted, feedback.toString());
                 outcomes.add(o);
                 if (e.mistake()) {
                     mistakes++;
@@ -251,7 +261,10 @@ public final class MistakeCheck {
                     }
                 } else {
                     variants++;
-                    variantsOk += lost.isEmpty() ? 1 : 0;
+                    variantsOk += lost.isEmpty() && noted ? 1 : 0;
+                    if (lost.isEmpty() && !noted) {
+                        failures.add(e.label() + ": keeps full marks, but no report entry shows '" + e.note() + "'");
+                    }
                     if (!lost.isEmpty()) {
                         failures.add(e.label() + ": a correct variant loses points on " + lost.keySet() + ": "
                                 + firstLines(results.stream().filter(r -> r.outcome() != org.diffusionlab.grading.Outcome.PASSED

@@ -74,6 +74,8 @@ class MistakeCheckTest {
         assertThrows(IllegalArgumentException.class, () -> MistakeCheck.parse("toy", "mistake 2.1 | no hint\n  file a\n  find x\n  with y\n"));
         assertThrows(IllegalArgumentException.class, () -> MistakeCheck.parse("toy", "variant | hint\n  file a\n  find x\n  with y\n  hint z\n"));
         assertThrows(IllegalArgumentException.class, () -> MistakeCheck.parse("toy", "variant | dangling find\n  file a\n  find x\n"));
+        assertThrows(IllegalArgumentException.class, () -> MistakeCheck.parse("toy",
+                "mistake 2.1 | a note\n  file a\n  find x\n  with y\n  hint h\n  note n\n"));
     }
 
     @Test
@@ -96,7 +98,7 @@ class MistakeCheckTest {
     }
 
     @Test
-    @DisplayName("it fails a mistake whose hint is missing, one the graders miss, a variant that loses points and a stale find")
+    @DisplayName("it fails a missing hint, an unnoticed mistake, a variant that loses points, a stale find and a missing note")
     void rejectsBadEntries() throws Exception {
         MistakeCheck.Result r = run("""
                 mistake 2.1 | halved, but the expected hint is not there
@@ -120,11 +122,18 @@ class MistakeCheckTest {
                   file toy/Scale.java
                   find this text is not in the file
                   with x
+
+                variant | correct, but the note it expects is not in the report
+                  file toy/Scale.java
+                  find return m.scale(factor);
+                  with return m.scale(factor * 1.0);
+                  note accepted at float precision
                 """);
-        assertEquals(4, r.failures().size(), r.summary());
+        assertEquals(5, r.failures().size(), r.summary());
         assertTrue(r.failures().get(0).contains("does not contain 'you halved it'"), r.failures().get(0));
         assertTrue(r.failures().get(1).contains("loses no points"), r.failures().get(1));
         assertTrue(r.failures().get(2).contains("a correct variant loses points on [2.1]"), r.failures().get(2));
         assertTrue(r.failures().get(3).contains("occurs nowhere"), r.failures().get(3));
+        assertTrue(r.failures().get(4).contains("no report entry shows 'accepted at float precision'"), r.failures().get(4));
     }
 }
