@@ -12,7 +12,9 @@ import org.ejml.simple.SimpleMatrix;
  * matches a known wrong formula.
  *
  * <p><b>Tolerance policy.</b> A deterministic answer is compared entry by entry with the mixed test
- * |expected − got| ≤ tol·(1 + |expected|). Two levels:
+ * |expected − got| ≤ tol·(|expected| + s), where s = min(1, the largest |entry| of the expected array): rounding
+ * is relative to the size of the terms an entry is made of (so x_t ≈ 0 from O(1) terms still has room), but
+ * an array of small values (β_t ≈ 1e-4) is held to its own scale. Scalars use s = 1. Two levels:
  * <ul>
  *   <li>{@link #TOL} = 1e-9: what double arithmetic in another order (loops vs matrix operations,
  *       equivalent formulas) reaches; the answer passes silently.</li>
@@ -136,7 +138,12 @@ public final class Feedback {
     }
 
     private static boolean close(double expected, double got, double tol) {
-        return expected == got || Math.abs(expected - got) <= tol * (1 + Math.abs(expected));
+        return close(expected, got, tol, 1);
+    }
+
+    /** |e − g| ≤ tol·(|e| + scale): relative, with rounding measured against {@code scale}, the size of the terms. */
+    private static boolean close(double expected, double got, double tol, double scale) {
+        return expected == got || Math.abs(expected - got) <= tol * (Math.abs(expected) + scale);
     }
 
     private static void acceptedInFloat(String summary, double expected, double got) {
@@ -175,10 +182,13 @@ public final class Feedback {
 
     /** The first entry that differs beyond the tolerance (raised by 4u·condition when given), or null when all agree. */
     private static int[] worst(SimpleMatrix expected, SimpleMatrix got, double tol, double[] condition) {
+        // rounding in an entry is bounded relative to the size of the terms that made it, at most the largest entry
+        // (not 1: β_t ≈ 1e-4 must not get an absolute 3e-5)
+        double scale = expected.getNumElements() == 0 ? 0 : Math.min(1, expected.elementMaxAbs());
         for (int i = 0; i < expected.getNumRows(); i++) {
             for (int j = 0; j < expected.getNumCols(); j++) {
                 double t = condition == null ? tol : tol + 4 * UNIT_ROUNDOFF * condition[i * expected.getNumCols() + j];
-                if (!close(expected.get(i, j), got.get(i, j), t)) return new int[] {i, j};
+                if (!close(expected.get(i, j), got.get(i, j), t, scale)) return new int[] {i, j};
             }
         }
         return null;
