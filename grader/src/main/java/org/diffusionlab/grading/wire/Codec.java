@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.Collections;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
@@ -227,6 +228,15 @@ public final class Codec {
             writeCollection(out, SET, set, seen, depth);
         } else {
             writeHandle(out, v);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Comparable a, Object b) {
+        try {
+            return a.compareTo(b);
+        } catch (ClassCastException e) {
+            return 0; // keys of different kinds: not descending, natural order decides (and rejects) as before
         }
     }
 
@@ -513,16 +523,40 @@ public final class Codec {
                 }
                 return set;
             }
-            case MAP:
-            case SORTED_MAP: {
+            case MAP: {
                 int n = count(in, Integer.MAX_VALUE, 2);
-                Map<Object, Object> map = tag == MAP ? new LinkedHashMap<>() : new TreeMap<>();
+                Map<Object, Object> map = new LinkedHashMap<>();
                 seen.set(slot, map);
                 for (int i = 0; i < n; i++) {
                     Object k = read(in, seen, depth + 1);
                     map.put(k, read(in, seen, depth + 1));
                 }
                 return map;
+            }
+            case SORTED_MAP: {
+                int n = count(in, Integer.MAX_VALUE, 2);
+                // The order is part of the value (e.g. snapshots kept largest t first): the entries arrive in the
+                // sender's order, and keys in descending natural order get a reverse-ordered map, as the sender's was.
+                TreeMap<Object, Object> map = new TreeMap<>();
+                seen.set(slot, map);
+                List<Object> keys = new ArrayList<>(), values = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    keys.add(read(in, seen, depth + 1));
+                    values.add(read(in, seen, depth + 1));
+                }
+                boolean descending = n > 1;
+                for (int i = 1; i < n && descending; i++) {
+                    descending = keys.get(i - 1) instanceof Comparable<?> c && keys.get(i) != null
+                            && compare(c, keys.get(i)) > 0;
+                }
+                Map<Object, Object> target = descending ? new TreeMap<>(Collections.reverseOrder()) : map;
+                for (int i = 0; i < n; i++) {
+                    target.put(keys.get(i), values.get(i));
+                }
+                if (target != map) {
+                    seen.set(slot, target);
+                }
+                return target;
             }
             case ENUM: {
                 Class<?> c = valueClassChecked(in.readUTF());

@@ -128,6 +128,19 @@ class CodecTest {
     }
 
     @Test
+    @DisplayName("a sorted map keeps its order: largest key first stays largest first, smallest first stays smallest first")
+    void sortedMapOrder() throws IOException {
+        Codec a = new TestPeer(true).codec;
+        Codec b = new TestPeer(false).codec;
+        TreeMap<Integer, String> largestFirst = new TreeMap<>(java.util.Collections.reverseOrder());
+        largestFirst.putAll(Map.of(20, "x20", 5, "x5", 0, "x0"));
+        TreeMap<Integer, String> smallestFirst = new TreeMap<>(Map.of(20, "x20", 5, "x5", 0, "x0"));
+        assertEquals(List.of(20, 5, 0), List.copyOf(((java.util.SortedMap<?, ?>) read(b, write(a, largestFirst))).keySet()));
+        assertEquals(List.of(0, 5, 20), List.copyOf(((java.util.SortedMap<?, ?>) read(b, write(a, smallestFirst))).keySet()));
+        assertEquals("x5", ((java.util.SortedMap<?, ?>) read(b, write(a, largestFirst))).get(5));
+    }
+
+    @Test
     @DisplayName("a generator crosses by state: both sides continue the same sequence")
     void generatorsByState() throws IOException {
         Codec a = new TestPeer(true).codec;
