@@ -240,7 +240,7 @@ public final class IsolationCheck {
     }
 
     /** Runs the graded tests of one lab package on the classes of {@code roots} (first wins) and returns their entries. */
-    private static List<GradeResult> grade(String lab, List<Path> roots, Path reportDir) throws IOException {
+    static List<GradeResult> grade(String lab, List<Path> roots, Path reportDir) throws IOException {
         Path graders = roots.get(roots.size() - 1).resolve(LAB_PATH + lab);
         try (LabLoader loader = new LabLoader(urls(roots), IsolationCheck.class.getClassLoader())) {
             List<DiscoverySelector> selectors = new ArrayList<>();

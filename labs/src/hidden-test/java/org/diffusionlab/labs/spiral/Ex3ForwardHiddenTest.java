@@ -43,14 +43,13 @@ class Ex3ForwardHiddenTest {
         }
         SimpleMatrix x0 = Reference.randn(n, d, 9_302);
         SimpleMatrix eps = Reference.randn(n, d, 9_303);
-        SimpleMatrix got = Forward.qSample(x0, t, Reference.schedule(s), eps);
-        Feedback.assertMatrix("qSample(x0, t[], schedule, eps) is wrong on a 1000×5 batch with T = 1000",
-                "x0 and eps 1000×5 standard normal, t a permutation of 1..1000", ForwardProcess.qSample(x0, t, s, eps),
-                got, Feedback.mistakes());
+        SimpleMatrix got = Ex3ForwardTest.qSampleRows(x0, t, s, eps);
+        // the visible grader's check: the same likely mistakes are recognized here
+        Ex3ForwardTest.check("qSample(x0, t[], schedule, eps) is wrong on a 1000×5 batch with T = 1000", x0, t, s, eps, got);
         // Row i of the batch must be the one-t answer for row i alone (the reference's, not the student's 3.1).
         for (int i = 0; i < n; i += 97) {
             SimpleMatrix row = ForwardProcess.qSample(x0.rows(i, i + 1), t[i], s, eps.rows(i, i + 1));
-            assertTrue(row.isIdentical(got.rows(i, i + 1), Feedback.TOL * (1 + row.elementMaxAbs())),
+            assertTrue(row.isIdentical(got.rows(i, i + 1), Feedback.FLOAT_TOL * (1 + row.elementMaxAbs())),
                     "row " + i + " (t = " + t[i] + ") differs from qSample of that row alone: expected "
                             + Feedback.show(row) + ", got " + Feedback.show(got.rows(i, i + 1)));
         }

@@ -22,6 +22,7 @@ public final class Clipping {
      * @param gradients any shapes; scaled in place when clipped
      * @param maxNorm &gt; 0
      * @return ‖g‖ before clipping
+     * @throws IllegalArgumentException if maxNorm ≤ 0 (or NaN), naming the value
      */
     public static double clipByGlobalNorm(List<SimpleMatrix> gradients, double maxNorm) {
         throw new UnsupportedOperationException("TODO 3.1: clipByGlobalNorm: scale all gradients by maxNorm/||g|| when ||g|| > maxNorm");

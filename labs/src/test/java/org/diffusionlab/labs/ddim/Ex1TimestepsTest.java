@@ -23,11 +23,14 @@ class Ex1TimestepsTest {
     private static void checkTimesteps(int T, int S) {
         int[] expected = Reference.timesteps(T, S);
         Map<String, double[]> mistakes = new LinkedHashMap<>();
-        double[] zeroBased = new double[S], earlyFloor = new double[S];
+        double[] zeroBased = new double[S], earlyFloor = new double[S], leading = new double[S];
         for (int i = 1; i <= S; i++) {
             zeroBased[i - 1] = (double) ((long) (i - 1) * T / S);
             earlyFloor[i - 1] = (double) (T / S) * i;
+            leading[i - 1] = 1 + (double) (T / S) * (i - 1);
         }
+        mistakes.put("that is leading spacing 1, 1 + ⌊T/S⌋, …: it never reaches T; the timesteps must end at τ_S = T, where"
+                + " training's noise level is (trailing spacing, τ_i = ⌊i·T/S⌋)", leading);
         mistakes.put("i runs 1..S, not 0..S−1: τ_1 = ⌊T/S⌋ and τ_S = T (the sampler must start at the trained level T); "
                 + "you returned the previous timesteps (exercise 1.2)", zeroBased);
         mistakes.put("T/S is rounded before multiplying by i; compute i·T first, then divide (τ_S must be T)", earlyFloor);
@@ -43,6 +46,9 @@ class Ex1TimestepsTest {
         double[] minusOne = new double[S];
         for (int i = 0; i < S; i++) minusOne[i] = Reference.timesteps(T, S)[i] - 1;
         mistakes.put("t − 1 is the previous step of DDPM (S = T) only; with S < T the step from τ_i jumps to τ_{i−1}", minusOne);
+        double[] earlyFloor = new double[S];
+        for (int i = 1; i <= S; i++) earlyFloor[i - 1] = (double) (T / S) * (i - 1);
+        mistakes.put("T/S is rounded before multiplying by i − 1; compute (i − 1)·T first, then divide", earlyFloor);
         Feedback.assertArray("previous(" + T + ", " + S + ") is wrong", "T = " + T + ", S = " + S
                 + " (timesteps " + Arrays.toString(Reference.timesteps(T, S)) + ")", d(expected), d(Timesteps.previous(T, S)), mistakes);
     }

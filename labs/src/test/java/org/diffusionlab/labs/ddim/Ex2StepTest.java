@@ -23,14 +23,20 @@ class Ex2StepTest {
         double abT = s.alphaBar(t), abP = Reference.alphaBarOrOne(s, p);
         double expected = Reference.sigma(s, t, p, eta);
         double got = DdimStep.sigma(abT, abP, eta);
-        if (Feedback.close(expected, got)) return;
+        if (Feedback.accept("sigma", expected, got)) return;
         String hint = "";
-        if (Feedback.close(eta * Math.sqrt((1 - abP) / (1 - abT)) * Math.sqrt(1 - abP / abT), got)) {
-            hint = "\n  likely mistake: the second factor is √(1 − ᾱ_t/ᾱ_prev), not √(1 − ᾱ_prev/ᾱ_t)";
+        // ᾱ_prev > ᾱ_t, so the swapped ratio puts a negative number under the root: that slip shows as NaN
+        if (Double.isNaN(got) && eta > 0) {
+            hint = "\n  likely mistake: NaN is the square root of a negative number: the second factor is √(1 − ᾱ_t/ᾱ_prev)"
+                    + " (ᾱ_t < ᾱ_prev, so the ratio is < 1), not √(1 − ᾱ_prev/ᾱ_t)";
         } else if (Feedback.close(Math.sqrt((1 - abP) / (1 - abT)) * Math.sqrt(1 - abT / abP), got)) {
             hint = "\n  likely mistake: η is missing (η = 0 must give σ = 0)";
         } else if (Feedback.close(eta * eta * (1 - abP) / (1 - abT) * (1 - abT / abP), got)) {
             hint = "\n  likely mistake: that is σ², take the square roots";
+        } else if (Feedback.close(eta * (1 - abP) / (1 - abT) * Math.sqrt(1 - abT / abP), got)) {
+            hint = "\n  likely mistake: one square root is missing: σ = η·√((1 − ᾱ_prev)/(1 − ᾱ_t))·√(1 − ᾱ_t/ᾱ_prev), the first factor too";
+        } else if (Feedback.close(eta * Math.sqrt((1 - abP) / (1 - abT)) * (1 - abT / abP), got)) {
+            hint = "\n  likely mistake: one square root is missing: σ = η·√((1 − ᾱ_prev)/(1 − ᾱ_t))·√(1 − ᾱ_t/ᾱ_prev), the second factor too";
         }
         throw new AssertionError("sigma is wrong\n  input: ᾱ_t = " + abT + ", ᾱ_prev = " + abP + ", η = " + eta
                 + " (t = " + t + ", prev = " + p + ")\n  expected: " + expected + "\n  got:      " + got + hint);
@@ -66,7 +72,7 @@ class Ex2StepTest {
         for (int t : new int[] {2, 30, 100}) {
             double posterior = Math.sqrt((1 - s.alphaBar(t - 1)) / (1 - s.alphaBar(t)) * s.beta(t));
             double got = DdimStep.sigma(s.alphaBar(t), s.alphaBar(t - 1), 1.0);
-            assertTrue(Math.abs(posterior - got) <= 1e-9 * posterior, "sigma(ᾱ_" + t + ", ᾱ_" + (t - 1) + ", η = 1) should be "
+            assertTrue(Feedback.accept("sigma", posterior, got), "sigma(ᾱ_" + t + ", ᾱ_" + (t - 1) + ", η = 1) should be "
                     + "√((1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t) = " + posterior + " (DDPM's posterior std), got " + got);
         }
     }
@@ -83,6 +89,14 @@ class Ex2StepTest {
         mistakes.put("x̂0 divides by √ᾱ_t and subtracts √(1 − ᾱ_t)·ε̂; you used ᾱ_t without the square roots",
                 xt.minus(eps.scale(1 - abT)).divide(abT).scale(Math.sqrt(abP))
                         .plus(eps.scale(Math.sqrt(Math.max(0, 1 - abP - sigma * sigma)))).plus(z.scale(sigma)));
+        mistakes.put("one square root is missing in x̂0: it divides by √ᾱ_t, not ᾱ_t",
+                xt.minus(eps.scale(Math.sqrt(1 - abT))).divide(abT).scale(Math.sqrt(abP))
+                        .plus(eps.scale(Math.sqrt(Math.max(0, 1 - abP - sigma * sigma)))).plus(z.scale(sigma)));
+        mistakes.put("one square root is missing in x̂0: it subtracts √(1 − ᾱ_t)·ε̂, not (1 − ᾱ_t)·ε̂",
+                xt.minus(eps.scale(1 - abT)).divide(Math.sqrt(abT)).scale(Math.sqrt(abP))
+                        .plus(eps.scale(Math.sqrt(Math.max(0, 1 - abP - sigma * sigma)))).plus(z.scale(sigma)));
+        mistakes.put("the direction term is √(1 − ᾱ_prev − σ²)·ε̂: you left out its square root",
+                x0.scale(Math.sqrt(abP)).plus(eps.scale(Math.max(0, 1 - abP - sigma * sigma))).plus(z.scale(sigma)));
         mistakes.put("x̂0 is scaled by ᾱ_prev; it must be √ᾱ_prev",
                 x0.scale(abP).plus(eps.scale(Math.sqrt(Math.max(0, 1 - abP - sigma * sigma)))).plus(z.scale(sigma)));
         Feedback.assertMatrix("step is wrong", "t = " + t + ", prev = " + p + ", ᾱ_t = " + abT + ", ᾱ_prev = " + abP

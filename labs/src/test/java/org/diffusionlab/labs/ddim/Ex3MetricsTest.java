@@ -3,6 +3,7 @@ package org.diffusionlab.labs.ddim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -31,17 +32,19 @@ class Ex3MetricsTest {
         double got = Metrics.w1(a, b);
         assertArrayEquals(ca, a, "w1 changed its first argument: sort a copy");
         assertArrayEquals(cb, b, "w1 changed its second argument: sort a copy");
-        if (Feedback.close(expected, got)) return;
-        double unsorted = 0, sum = 0;
+        if (Feedback.accept("w1", expected, got)) return;
+        double unsorted = 0, sum = 0, squared = 0;
         double[] sa = a.clone(), sb = b.clone();
         Arrays.sort(sa);
         Arrays.sort(sb);
         for (int i = 0; i < a.length; i++) {
             unsorted += Math.abs(a[i] - b[i]) / a.length;
             sum += Math.abs(sa[i] - sb[i]);
+            squared += (sa[i] - sb[i]) * (sa[i] - sb[i]) / a.length;
         }
         String hint = Feedback.close(unsorted, got) ? "\n  likely mistake: sort both samples first (W1 matches the k-th smallest with the k-th smallest)"
-                : Feedback.close(sum, got) ? "\n  likely mistake: that is the sum; W1 is the mean over the n pairs" : "";
+                : Feedback.close(sum, got) ? "\n  likely mistake: that is the sum; W1 is the mean over the n pairs"
+                : Feedback.close(squared, got) ? "\n  likely mistake: W1 averages |differences|, not squared differences (that is W2²)" : "";
         throw new AssertionError("w1 is wrong\n  input: a = " + Feedback.show(a) + ", b = " + Feedback.show(b)
                 + "\n  expected: " + expected + "\n  got:      " + got + hint);
     }
@@ -66,16 +69,22 @@ class Ex3MetricsTest {
             reversed[i] = a[a.length - 1 - i];
             shifted[i] = a[i] - 0.75;
         }
-        assertEquals(0.0, Metrics.w1(a, reversed), 1e-12, "w1(a, a reversed) must be 0: the same values, only reordered (sort first)");
-        assertEquals(0.75, Metrics.w1(a, shifted), 1e-12, "w1(a, a − 0.75) must be 0.75: every value moves by 0.75");
+        double same = Metrics.w1(a, reversed), shift = Metrics.w1(a, shifted);
+        assertTrue(Feedback.accept("w1(a, a reversed)", 0.0, same), "w1(a, a reversed) must be 0: the same values, only reordered, got "
+                + same + "\n  likely mistake: sort both samples first");
+        assertTrue(Feedback.accept("w1(a, a − 0.75)", 0.75, shift), "w1(a, a − 0.75) must be 0.75: every value moves by 0.75, got " + shift);
     }
 
     @Test
     @Graded(exercise = "3.1", points = 0.5)
-    @DisplayName("w1 rejects samples of different sizes with an IllegalArgumentException")
+    @DisplayName("w1 rejects samples of different sizes, and empty ones, with an IllegalArgumentException")
     void w1RejectsDifferentSizes() {
         assertThrows(IllegalArgumentException.class, () -> Metrics.w1(new double[3], new double[4]),
                 "w1 of samples of sizes 3 and 4 should throw an IllegalArgumentException (this w1 needs equal sizes)");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.w1(new double[4], new double[3]),
+                "w1 of samples of sizes 4 and 3 should throw an IllegalArgumentException (this w1 needs equal sizes)");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.w1(new double[0], new double[0]),
+                "w1 of two empty samples should throw an IllegalArgumentException (n = 0: the mean over no pairs is undefined)");
     }
 
     private static SimpleMatrix points(int n, SplittableRandom rng, double shift) {
@@ -86,7 +95,7 @@ class Ex3MetricsTest {
 
     private static void checkSliced(SimpleMatrix a, SimpleMatrix b, double[][] dirs, double expected) {
         double got = Metrics.sliced(a, b, dirs, Wasserstein::w1);
-        if (Feedback.close(expected, got)) return;
+        if (Feedback.accept("sliced", expected, got)) return;
         double sum = expected * dirs.length;
         String hint = Feedback.close(sum, got) ? "\n  likely mistake: that is the sum over directions; take the mean" : "";
         throw new AssertionError("sliced is wrong\n  input: a " + Feedback.show(a) + ", b " + Feedback.show(b) + ", "
@@ -130,14 +139,23 @@ class Ex3MetricsTest {
             return 2.0;
         });
         assertEquals(5, calls.get(), "sliced with 5 directions should call the given 1-D distance 5 times, called it " + calls.get());
-        assertEquals(2.0, got, 1e-12, "sliced with a 1-D distance that is always 2 should be 2 (the mean), got " + got);
+        assertTrue(Feedback.accept("sliced", 2.0, got), "sliced with a 1-D distance that is always 2 should be 2 (the mean), got " + got
+                + (Feedback.close(10.0, got) ? "\n  likely mistake: that is the sum over directions; take the mean" : ""));
     }
 
     @Test
     @Graded(exercise = "3.2", points = 0.5)
-    @DisplayName("sliced rejects samples of different dimension with an IllegalArgumentException")
+    @DisplayName("sliced rejects different dimensions, a direction of the wrong length and no directions (IllegalArgumentException)")
     void slicedRejectsBadShapes() {
-        assertThrows(IllegalArgumentException.class, () -> Metrics.sliced(new SimpleMatrix(4, 2), new SimpleMatrix(4, 3),
+        SimpleMatrix a = Reference.gaussian(4, 2, new SplittableRandom(36)), b = Reference.gaussian(4, 2, new SplittableRandom(37));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.sliced(a, new SimpleMatrix(4, 3),
                 new double[][] {{1, 0}}, Wasserstein::w1), "sliced of a 4×2 and a 4×3 sample should throw an IllegalArgumentException");
+        // the short direction comes second and the long one is not first: a check of directions[0] alone misses them
+        assertThrows(IllegalArgumentException.class, () -> Metrics.sliced(a, b, new double[][] {{1, 0}, {1}}, Wasserstein::w1),
+                "sliced of 4×2 samples along a direction of length 1 should throw an IllegalArgumentException (each direction has d = 2 entries)");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.sliced(a, b, new double[][] {{1, 0}, {0.6, 0.8, 0}}, Wasserstein::w1),
+                "sliced of 4×2 samples along a direction of length 3 should throw an IllegalArgumentException (each direction has d = 2 entries)");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.sliced(a, b, new double[0][], Wasserstein::w1),
+                "sliced with no directions should throw an IllegalArgumentException (K ≥ 1: the mean over no directions is undefined)");
     }
 }

@@ -36,8 +36,14 @@ class Ex1CosineTest {
         mistakes.put("integer division: t / T is 0 for t < T in Java; write (double) t / T", intDiv);
         mistakes.put("f is the cosine SQUARED", cosNotSq);
         mistakes.put("off by one: β_t (at index t − 1) uses ᾱ(t)/ᾱ(t − 1) with t = 1..T, you used t = 0..T−1", fromZero);
-        Feedback.assertArray("cosineBetas(" + T + ", " + s + ") is wrong", "T = " + T + ", s = " + s, expected,
-                Cosine.cosineBetas(T, s), mistakes);
+        double[] got;
+        try {
+            got = Cosine.cosineBetas(T, s);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new AssertionError("cosineBetas(" + T + ", " + s + ") read outside its array (" + e.getMessage() + ")\n  likely mistake: "
+                    + "off by one: t runs 1..T and β_t goes to index t − 1", e);
+        }
+        Feedback.assertArray("cosineBetas(" + T + ", " + s + ") is wrong", "T = " + T + ", s = " + s, expected, got, mistakes);
     }
 
     @Test
@@ -63,7 +69,7 @@ class Ex1CosineTest {
     void capAndStart() {
         double[] b = Cosine.cosineBetas(100, Cosine.S);
         if (b.length != 100) throw new AssertionError("cosineBetas(100, 0.008) has length " + b.length + ", expected 100 (β_1..β_T)");
-        if (b[99] != 0.999) {
+        if (!Feedback.accept("β_T", 0.999, b[99])) {
             throw new AssertionError("β_T (index T − 1 = 99) should be exactly the cap 0.999: f(T) = cos²(π/2) ≈ 0, so 1 − ᾱ(T)/ᾱ(T − 1) ≈ 1"
                     + " and the cap applies; got " + b[99]);
         }

@@ -22,6 +22,11 @@ class Ex2SnrTest {
         return out;
     }
 
+    /** How much 1 − ᾱ_t magnifies a relative rounding of ᾱ_t: 1/(1 − ᾱ_t) (the tolerance policy in Feedback). */
+    private static double[] condition(double[] alphaBars) {
+        return Arrays.stream(alphaBars).map(a -> 1 / (1 - a)).toArray();
+    }
+
     @Test
     @Graded(exercise = "2.1", points = 1)
     @DisplayName("snr is ᾱ_t/(1 − ᾱ_t) on linear, cosine and random schedules (T = 1 included), leaving ᾱ unchanged")
@@ -36,7 +41,9 @@ class Ex2SnrTest {
                     Arrays.stream(ab).map(a -> Math.sqrt(a / (1 - a))).toArray());
             mistakes.put("the denominator is 1 − ᾱ_t (the noise variance), you divided by ᾱ_t − 1",
                     Arrays.stream(ab).map(a -> a / (a - 1)).toArray());
-            Feedback.assertArray("snr(alphaBars) is wrong", "alphaBars = " + Feedback.show(ab), referenceSnr(s), Snr.snr(ab), mistakes);
+            mistakes.put("SNR is ᾱ_t/(1 − ᾱ_t): no square root on ᾱ_t", Arrays.stream(ab).map(a -> Math.sqrt(a) / (1 - a)).toArray());
+            Feedback.assertArray("snr(alphaBars) is wrong", "alphaBars = " + Feedback.show(ab), referenceSnr(s), Snr.snr(ab), mistakes,
+                    condition(ab));
             assertArrayEquals(copy, ab, "snr(alphaBars) changed its input: return a new array");
         }
     }
@@ -67,7 +74,10 @@ class Ex2SnrTest {
         mistakes.put("SNR uses ᾱ_t (the running product of 1 − β), not α_t = 1 − β_t",
                 Arrays.stream(betas).map(b -> Math.log10((1 - b) / b)).toArray());
         mistakes.put("that is log₁₀ of (1 − ᾱ)/ᾱ: the sign is flipped", Arrays.stream(expected).map(v -> -v).toArray());
-        Feedback.assertArray("log10Snr(betas) is wrong", Reference.describe(s), expected, Snr.log10Snr(betas), mistakes);
+        mistakes.put("log₁₀ of the ratio of standard deviations √ᾱ_t/√(1 − ᾱ_t) is half the answer: SNR compares variances",
+                Arrays.stream(expected).map(v -> v / 2).toArray());
+        Feedback.assertArray("log10Snr(betas) is wrong", Reference.describe(s), expected, Snr.log10Snr(betas), mistakes,
+                condition(s.alphaBars()));
         assertArrayEquals(copy, betas, "log10Snr(betas) changed its input");
     }
 

@@ -27,6 +27,8 @@ class Ex3PosteriorVarianceTest {
         mistakes.put("numerator and denominator swapped: β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t, which is ≤ β_t", swapped);
         mistakes.put("β̃_1 must be 0: ᾱ_0 = 1 by convention, so 1 − ᾱ_0 = 0 (you used β_1 there)", noPrevOne);
         mistakes.put("off by one: ᾱ_{t−1} is alphaBars[t − 2] (index t − 1 holds ᾱ_t)", shifted);
+        mistakes.put("β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t: the β_t factor is missing",
+                java.util.stream.IntStream.rangeClosed(1, T).mapToDouble(t -> (1 - s.alphaBarPrev(t)) / (1 - s.alphaBar(t))).toArray());
         Feedback.assertArray("posteriorVariance is wrong", Reference.describe(s), expected,
                 Posterior.posteriorVariance(Reference.schedule(s)), mistakes);
     }

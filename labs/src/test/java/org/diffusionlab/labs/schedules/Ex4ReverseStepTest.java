@@ -1,6 +1,5 @@
 package org.diffusionlab.labs.schedules;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import org.diffusionlab.grading.Graded;
@@ -77,6 +76,10 @@ class Ex4ReverseStepTest {
                 xt.scale(Math.sqrt(abPrev) * beta / (1 - ab)).plus(x0Hat.scale(Math.sqrt(1 - beta) * (1 - abPrev) / (1 - ab))));
         mistakes.put("√ is missing: the x̂0 coefficient has √ᾱ_{t−1}, the x_t coefficient √α_t",
                 x0Hat.scale(abPrev * beta / (1 - ab)).plus(xt.scale((1 - beta) * (1 - abPrev) / (1 - ab))));
+        mistakes.put("one √ is missing: the x̂0 coefficient is √ᾱ_{t−1}·β_t/(1 − ᾱ_t), not ᾱ_{t−1}·β_t/(1 − ᾱ_t)",
+                x0Hat.scale(abPrev * beta / (1 - ab)).plus(xt.scale(Math.sqrt(1 - beta) * (1 - abPrev) / (1 - ab))));
+        mistakes.put("one √ is missing: the x_t coefficient is √α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t), not α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t)",
+                x0Hat.scale(Math.sqrt(abPrev) * beta / (1 - ab)).plus(xt.scale((1 - beta) * (1 - abPrev) / (1 - ab))));
         double abPrevWrong = t == 1 ? 0.0 : abPrev;
         mistakes.put("at t = 1, ᾱ_{t−1} = ᾱ_0 = 1 (you used 0), so μ̃_1 = x̂0",
                 x0Hat.scale(Math.sqrt(abPrevWrong) * beta / (1 - ab)).plus(xt.scale(Math.sqrt(1 - beta) * (1 - abPrevWrong) / (1 - ab))));
@@ -115,6 +118,10 @@ class Ex4ReverseStepTest {
         mistakes.put("σ_t is √β̃_t (the posterior variance, exercise 3.1), not √β_t", mean.plus(z.scale(Math.sqrt(s.beta(t)))));
         mistakes.put("σ_t = √β̃_t: you scaled z by the variance β̃_t instead of its square root",
                 mean.plus(z.scale((1 - s.alphaBarPrev(t)) / (1 - s.alphaBar(t)) * s.beta(t))));
+        if (t < s.T()) {
+            mistakes.put("off by one: β̃_t is posteriorVariance[t − 1] (index t holds β̃_{t+1})",
+                    mean.plus(z.scale(Math.sqrt((1 - s.alphaBarPrev(t + 1)) / (1 - s.alphaBar(t + 1)) * s.beta(t + 1)))));
+        }
         if (!clip.equals(Clip.OFF)) mistakes.put("x̂0 was not clipped: pass clip on to predictX0", Reference.sampler(Clip.OFF).step(Reference.fixed(epsHat), xt, t, s, z));
         Feedback.assertMatrix("reverseStep is wrong (clip " + clip + ")", input(s, t, xt, epsHat) + ", z = " + Feedback.show(z), expected,
                 studentStep(xt, epsHat, t, s, z, clip), mistakes);
@@ -158,8 +165,11 @@ class Ex4ReverseStepTest {
             Feedback.assertMatrix("reverseStep at t = 1 should return the posterior mean μ̃_1 = x̂0 (no noise)", Reference.describe(s),
                     expected, got, Feedback.mistakes());
             SimpleMatrix z = Reference.randn(4, 2, 98);
-            assertEquals(0.0, studentStep(xt, epsHat, 1, s, z, Clip.OFF).minus(expected).normF(), 1e-12,
-                    "reverseStep at t = 1 must ignore z (β̃_1 = 0, no noise in the last step), but its result depends on z");
+            Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+            mistakes.put("at t = 1 add no noise, even when z is passed in: x_0 is the mean μ̃_1 (σ_1 = √β_1 is a DDPM choice, not this lab's β̃_1 = 0)",
+                    expected.plus(z.scale(Math.sqrt(s.beta(1)))));
+            Feedback.assertMatrix("reverseStep at t = 1 must ignore z (β̃_1 = 0, no noise in the last step), but its result depends on z",
+                    Reference.describe(s) + ", z = " + Feedback.show(z), expected, studentStep(xt, epsHat, 1, s, z, Clip.OFF), mistakes);
         }
     }
 }

@@ -20,11 +20,13 @@ class Ex2ScheduleTest {
     private static void checkBetas(int T, double start, double end) {
         double[] expected = NoiseSchedule.linearBetaSchedule(T, start, end).betas();
         Map<String, double[]> mistakes = new LinkedHashMap<>();
-        double[] overT = new double[T], shifted = new double[T];
+        double[] overT = new double[T], shifted = new double[T], intDiv = new double[T];
         for (int i = 0; i < T; i++) {
             overT[i] = start + (end - start) * i / T;
             shifted[i] = start + (end - start) * (i + 1) / Math.max(1, T - 1);
+            intDiv[i] = start + (end - start) * (i / Math.max(1, T - 1));
         }
+        mistakes.put("integer division: i / (T − 1) with ints is 0 until the last step; compute the fraction in double", intDiv);
         mistakes.put("the step is (betaEnd − betaStart)/T; with T values from start to end both included it is /(T − 1)", overT);
         mistakes.put("off by one: the first value must be betaStart itself (i = t − 1 starts at 0)", shifted);
         Feedback.assertArray("linearBetas(" + T + ", " + start + ", " + end + ") is wrong",
@@ -72,6 +74,8 @@ class Ex2ScheduleTest {
             double[] expected = NoiseSchedule.fromBetas(betas).alphas();
             Map<String, double[]> mistakes = new LinkedHashMap<>();
             mistakes.put("α_t = 1 − β_t, not β_t − 1", Arrays.stream(betas).map(b -> b - 1).toArray());
+            mistakes.put("α_t = 1 − β_t itself, without a square root (√α_t appears later, in the formulas that use it)",
+                    Arrays.stream(betas).map(b -> Math.sqrt(1 - b)).toArray());
             mistakes.put("that is the cumulative product ᾱ (exercise 2.3); α_t is just 1 − β_t",
                     NoiseSchedule.fromBetas(betas).alphaBars());
             Feedback.assertArray("alphas(betas) is wrong", "betas = " + Feedback.show(betas), expected, Schedule.alphas(betas), mistakes);
@@ -95,8 +99,12 @@ class Ex2ScheduleTest {
                 late[i] = p;
                 p *= alphas[i];
             }
+            double[] sum = new double[T];
+            double total = 0;
+            for (int i = 0; i < T; i++) sum[i] = total += alphas[i];
             Map<String, double[]> mistakes = new LinkedHashMap<>();
             mistakes.put("ᾱ_1 should equal α_1 — you stored the running product before multiplying (so ᾱ_1 = 1)", late);
+            mistakes.put("that is a running sum; ᾱ_t is the running product α_1·α_2·…·α_t", sum);
             Feedback.assertArray("alphaBars(alphas) is wrong", "alphas = " + Feedback.show(alphas), expected,
                     Schedule.alphaBars(alphas), mistakes);
             assertArrayEquals(copy, alphas, "alphaBars(alphas) changed its input: return a new array");

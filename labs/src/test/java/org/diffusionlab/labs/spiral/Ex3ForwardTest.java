@@ -28,21 +28,26 @@ class Ex3ForwardTest {
     }
 
     /** The reference x_t and the wrong answers a student is likely to produce, for per-row steps t. */
-    private static void check(String what, SimpleMatrix x0, int[] t, NoiseSchedule s, SimpleMatrix eps, SimpleMatrix got) {
+    static void check(String what, SimpleMatrix x0, int[] t, NoiseSchedule s, SimpleMatrix eps, SimpleMatrix got) {
         int n = t.length;
         double[] ab = s.alphaBars(), al = s.alphas();
-        double[][] c = new double[10][n];
+        double[][] c = new double[14][n];
         for (int i = 0; i < n; i++) {
             double abt = ab[t[i] - 1];
-            double abNext = t[i] < s.T() ? ab[t[i]] : Double.NaN;
+            // index t instead of t − 1; at t = T that reads past the end (caught as an exception), so use the last entry
+            double abNext = ab[Math.min(t[i], s.T() - 1)];
             c[0][i] = abt; c[1][i] = 1 - abt;                                  // forgot the square roots
             c[2][i] = Math.sqrt(abNext); c[3][i] = Math.sqrt(1 - abNext);      // indexed with t, not t − 1
             c[4][i] = Math.sqrt(al[t[i] - 1]); c[5][i] = Math.sqrt(1 - al[t[i] - 1]); // α instead of ᾱ
             c[6][i] = Math.sqrt(1 - abt); c[7][i] = Math.sqrt(abt);           // coefficients swapped
             c[8][i] = Math.sqrt(ab[t[0] - 1]); c[9][i] = Math.sqrt(1 - ab[t[0] - 1]); // t[0] for every row
+            c[10][i] = abt; c[11][i] = Math.sqrt(1 - abt);                    // one square root missing: on x0
+            c[12][i] = Math.sqrt(abt); c[13][i] = 1 - abt;                    // one square root missing: on ε
         }
         Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
         mistakes.put("x_t uses sqrt(alphaBar), not alphaBar: the coefficients are √ᾱ_t and √(1 − ᾱ_t)", mix(x0, eps, c[0], c[1]));
+        mistakes.put("one square root is missing: the x_0 term is √ᾱ_t·x_0, not ᾱ_t·x_0", mix(x0, eps, c[10], c[11]));
+        mistakes.put("one square root is missing: the noise term is √(1 − ᾱ_t)·ε, not (1 − ᾱ_t)·ε", mix(x0, eps, c[12], c[13]));
         mistakes.put("did you index alphaBars with t instead of t-1? t is 1-based, the array 0-based", mix(x0, eps, c[2], c[3]));
         mistakes.put("you used α_t (one step) where ᾱ_t (the cumulative product) belongs", mix(x0, eps, c[4], c[5]));
         mistakes.put("the coefficients are swapped: x0 gets √ᾱ_t, ε gets √(1 − ᾱ_t)", mix(x0, eps, c[6], c[7]));
@@ -63,7 +68,7 @@ class Ex3ForwardTest {
         }
     }
 
-    private static SimpleMatrix qSampleRows(SimpleMatrix x0, int[] t, NoiseSchedule s, SimpleMatrix eps) {
+    static SimpleMatrix qSampleRows(SimpleMatrix x0, int[] t, NoiseSchedule s, SimpleMatrix eps) {
         try {
             return Forward.qSample(x0, t, Reference.schedule(s), eps);
         } catch (ArrayIndexOutOfBoundsException e) {

@@ -210,8 +210,11 @@ class Ex4NetworkTest {
                         "lr = " + lr + ", momentum = " + momentum + ", random gradients, step " + s + " of " + steps,
                         p.get(k), net.parameters().get(k), mistakes);
                 assertTrue(net.parameters().get(k) == live.get(k), "step replaced " + NAMES[k] + " by a new matrix: update in place");
+                Map<String, SimpleMatrix> velocity = Feedback.mistakes();
+                velocity.put("the velocity was not stored: write v = m·v − lr·g into the velocity matrix (setTo), it carries over"
+                        + " to the next step", new SimpleMatrix(g[k].getNumRows(), g[k].getNumCols()));
                 Feedback.assertMatrix("step " + s + ": the velocity of " + NAMES[k] + " is wrong (v = m·v − lr·g)",
-                        "lr = " + lr + ", momentum = " + momentum, sgd.velocities().get(k), net.velocities().get(k), Feedback.mistakes());
+                        "lr = " + lr + ", momentum = " + momentum, sgd.velocities().get(k), net.velocities().get(k), velocity);
             }
         }
     }

@@ -95,6 +95,7 @@ class Ex5TrainingTest {
         MomentumSgd sgd = new MomentumSgd(lr, momentum);
         for (int s = 1; s <= steps; s++) {
             Batch b = batch(n, T, seed + s);
+            List<SimpleMatrix> before = reference.parameters().stream().map(SimpleMatrix::copy).toList();
             Mlp.Output out = reference.forward(Mlp.timeInput(b.xt(), b.t(), T));
             Losses.Loss loss = Losses.mse(out.out(), b.eps());
             sgd.step(reference, reference.backward(out.cache(), loss.grad()));
@@ -105,9 +106,17 @@ class Ex5TrainingTest {
                     + "\n  expected: " + loss.value() + " = mean((ε̂ − ε)²) before the update\n  got: " + got
                     + (Feedback.close(againstXt, got) ? "\n  likely mistake: the target is ε (the noise), not x_t" : ""));
             for (int k = 0; k < 6; k++) {
+                SimpleMatrix expectedStep = reference.parameters().get(k).minus(before.get(k));
+                String scaled = s == 1 ? Feedback.factorHint(expectedStep, labModel.mlp.parameters().get(k).minus(before.get(k))) : null;
+                Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+                if (scaled != null) {
+                    // the first step from rest is −lr·gradient: a scaled update means a scaled gradient or lr
+                    mistakes.put("the update w_after − w_before: " + scaled + " — pass loss.grad() to backward and lr to step unchanged",
+                            labModel.mlp.parameters().get(k));
+                }
                 Feedback.assertMatrix("after trainStep, " + Mlp.parameterNames().get(k) + " differs from the reference update",
                         input + " (forward, Loss.mse against ε, backward, step)", reference.parameters().get(k),
-                        labModel.mlp.parameters().get(k), Feedback.mistakes());
+                        labModel.mlp.parameters().get(k), mistakes);
             }
         }
     }
@@ -323,8 +332,14 @@ class Ex5TrainingTest {
     @Graded(exercise = "5.2", points = 0.5)
     @DisplayName("train stops with an IllegalStateException naming the step when the loss is not finite")
     void diverges() {
+        // NaN and +∞ both mean divergence: a check written as Double.isNaN(loss) alone misses the infinite loss
+        stopsOn(Double.NaN, "NaN");
+        stopsOn(Double.POSITIVE_INFINITY, "Infinity");
+    }
+
+    private static void stopsOn(double bad, String name) {
         double[] losses = constantLosses(0.5);
-        losses[6] = Double.NaN;
+        losses[6] = bad;
         NoiseSchedule s = Reference.linear(T, 1e-3, 0.2);
         Recorder parts = new Recorder(s, losses);
         SimpleMatrix data = Datasets.makeSpiral(N, 0.02, new SplittableRandom(540));
@@ -335,7 +350,8 @@ class Ex5TrainingTest {
         } catch (IllegalStateException thrown) {
             e = thrown;
         }
-        assertNotNull(e, "a NaN loss at step 7 should stop training with an IllegalStateException; train returned normally");
+        assertNotNull(e, "a loss of " + name + " at step 7 should stop training with an IllegalStateException; train returned normally"
+                + (Double.isInfinite(bad) ? "\n  likely mistake: an infinite loss is not finite either: test !Double.isFinite(loss), not only isNaN" : ""));
         assertTrue(String.valueOf(e.getMessage()).contains("7"), "the exception should name the step (7): " + e.getMessage());
         assertEquals(7, parts.stepT.size(), "training should stop right at step 7");
     }

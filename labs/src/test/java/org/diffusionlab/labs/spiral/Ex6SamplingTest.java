@@ -29,7 +29,12 @@ class Ex6SamplingTest {
     // ---------------------------------------------------------------- 6.1 pSample
 
     private static void checkStep(int n, int t, NoiseSchedule s, long seed) {
-        SimpleMatrix xt = Reference.randn(n, 2, seed), z = t > 1 ? Reference.randn(n, 2, seed + 1) : null;
+        checkStep(n, t, s, seed, t > 1);
+    }
+
+    /** One step checked against the reference; {@code withZ}: pass a real noise matrix (also at t = 1, where it must be ignored). */
+    private static void checkStep(int n, int t, NoiseSchedule s, long seed, boolean withZ) {
+        SimpleMatrix xt = Reference.randn(n, 2, seed), z = withZ ? Reference.randn(n, 2, seed + 1) : null;
         Reference.ToyModel model = new Reference.ToyModel();
         SimpleMatrix expected = DdpmSampler.pSample(model, xt, t, s, z);
         SimpleMatrix xtCopy = xt.copy();
@@ -49,11 +54,17 @@ class Ex6SamplingTest {
                 + " calls, last with t = " + labModel.lastT + ", T = " + labModel.lastTotal);
         double beta = s.beta(t), alpha = s.alpha(t), ab = s.alphaBar(t);
         SimpleMatrix eps = model.predictEpsilon(xt, t, s.T());
-        SimpleMatrix noise = z == null ? new SimpleMatrix(n, 2) : z;
+        SimpleMatrix noise = z == null || t == 1 ? new SimpleMatrix(n, 2) : z;
         Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+        if (t == 1 && z != null) {
+            mistakes.put("at t = 1 add no noise, even when a noise matrix z is passed in: x_0 is the mean itself",
+                    xt.minus(eps.scale(beta / Math.sqrt(1 - ab))).scale(1 / Math.sqrt(alpha)).plus(z.scale(Math.sqrt(beta))));
+        }
         mistakes.put("σ_t = √β_t: the noise is scaled by sqrt(beta), not beta",
                 xt.minus(eps.scale(beta / Math.sqrt(1 - ab))).scale(1 / Math.sqrt(alpha)).plus(noise.scale(beta)));
         mistakes.put("the ε̂ coefficient is β_t/√(1 − ᾱ_t), with a square root", xt.minus(eps.scale(beta / (1 - ab))).scale(1 / Math.sqrt(alpha)).plus(noise.scale(Math.sqrt(beta))));
+        mistakes.put("the outer factor is 1/√α_t (this step's α), not 1/√ᾱ_t (the cumulative product)",
+                xt.minus(eps.scale(beta / Math.sqrt(1 - ab))).scale(1 / Math.sqrt(ab)).plus(noise.scale(Math.sqrt(beta))));
         mistakes.put("divide by √α_t, not α_t", xt.minus(eps.scale(beta / Math.sqrt(1 - ab))).scale(1 / alpha).plus(noise.scale(Math.sqrt(beta))));
         mistakes.put("only the mean is divided by √α_t; the noise σ_t·z is added after",
                 xt.minus(eps.scale(beta / Math.sqrt(1 - ab))).plus(noise.scale(Math.sqrt(beta))).scale(1 / Math.sqrt(alpha)));
@@ -84,10 +95,12 @@ class Ex6SamplingTest {
 
     @Test
     @Graded(exercise = "6.1", points = 0.5)
-    @DisplayName("pSample at t = 1 returns the mean, without noise (z may be null), also for T = 1")
+    @DisplayName("pSample at t = 1 returns the mean, without noise (z null or given), also for T = 1")
     void lastStep() {
-        checkStep(10, 1, Reference.linear(100, 1e-4, 5e-3), 610);
-        checkStep(3, 1, Reference.linear(1, 0.2, 0.2), 611);
+        checkStep(10, 1, Reference.linear(100, 1e-4, 5e-3), 610, false);
+        checkStep(3, 1, Reference.linear(1, 0.2, 0.2), 611, false);
+        checkStep(10, 1, Reference.linear(100, 1e-4, 5e-3), 612, true);
+        checkStep(3, 1, Reference.linear(1, 0.2, 0.2), 613, true);
     }
 
     @Test
@@ -157,10 +170,13 @@ class Ex6SamplingTest {
         Sampler.SampleResult r = loop(new Reference.ToyModel(), 6, s, 640, keep, step);
         assertNotNull(r.snapshots(), "pSampleLoop returned no snapshots map");
         assertEquals(keep, r.snapshots().keySet(), "snapshots should hold exactly the requested steps " + keep);
+        assertEquals(List.of(20, 10, 5, 1, 0), List.copyOf(r.snapshots().keySet()), "the snapshots must come largest t first "
+                + "(x_T … x_0, the order of the chain and the figure)" + (r.snapshots().firstKey() == 0
+                ? "\n  likely mistake: a plain TreeMap sorts smallest t first: use new TreeMap<>(Collections.reverseOrder())" : ""));
         for (int t : List.of(1, 5, 10, 20)) {
             int call = step.ts.indexOf(t);
             assertTrue(r.snapshots().get(t).isIdentical(step.inputs.get(call), 0), "snapshot " + t + " must be x_" + t
-                    + ", the state before the step at t = " + t + (t > 1 && r.snapshots().get(t).isIdentical(step.outputs.get(call), 0)
+                    + ", the state before the step at t = " + t + (r.snapshots().get(t).isIdentical(step.outputs.get(call), 0)
                     ? "\n  likely mistake: you stored the state after the step (x_" + (t - 1) + ")" : "")
                     + (t > 1 && r.snapshots().get(t).isIdentical(r.samples(), 0)
                     ? "\n  likely mistake: you stored x itself, not x.copy(), or reused one matrix for every step" : ""));

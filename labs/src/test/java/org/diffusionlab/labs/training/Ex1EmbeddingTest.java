@@ -48,6 +48,15 @@ class Ex1EmbeddingTest {
                     variant(t, k, 1, 1, false, false, false, 0));
         }
         mistakes.put("t is 1-based: use t as given, not t − 1", variant(t, k, 0, 1, false, false, false, -1));
+        SimpleMatrix rising = new SimpleMatrix(t.length, k);
+        for (int i = 0; i < t.length; i++) {
+            for (int j = 0; j < k / 2; j++) {
+                double a = Math.pow(10000.0, (double) j / (k / 2)) * t[i];
+                rising.set(i, j, Math.sin(a));
+                rising.set(i, k / 2 + j, Math.cos(a));
+            }
+        }
+        mistakes.put("the frequencies must fall with j: ω_j = 10000^(−j/h), with a minus sign in the exponent", rising);
         StringBuilder input = new StringBuilder("k = " + k + ", t = ");
         input.append(t.length <= 8 ? java.util.Arrays.toString(t) : "[" + t[0] + ", " + t[1] + ", …] (" + t.length + " steps)");
         Feedback.assertMatrix("sinusoidal(t, " + k + ") is wrong", input.toString(), expected, TimeEmbedding.sinusoidal(t.clone(), k), mistakes);

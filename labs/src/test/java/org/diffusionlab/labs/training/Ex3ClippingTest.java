@@ -1,5 +1,7 @@
 package org.diffusionlab.labs.training;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +41,7 @@ class Ex3ClippingTest {
         List<SimpleMatrix> expected = GradientClipping.clipByGlobalNorm(copies(g), maxNorm);
         List<SimpleMatrix> wrong = perMatrix(g, maxNorm);
         String input = g.size() + " gradients, first " + Feedback.show(g.get(0)) + ", global norm " + expectedNorm + ", maxNorm = " + maxNorm;
-        for (int p = 0; p < g.size(); p++) {
-            Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
-            mistakes.put("each matrix was clipped by its own norm; clip all of them together by the global norm √(Σ_p Σ_i g²), "
-                    + "which keeps the direction of the whole step", wrong.get(p));
-            mistakes.put("the gradients were left unchanged although the global norm exceeds maxNorm", g.get(p));
-            Feedback.assertMatrix("clipByGlobalNorm: gradient " + p + " is wrong", input, expected.get(p), mine.get(p), mistakes);
-        }
-        if (!Feedback.close(expectedNorm, norm)) {
+        if (!Feedback.accept("the returned norm", expectedNorm, norm)) {
             double sumOfNorms = 0;
             for (SimpleMatrix m : g) sumOfNorms += m.normF();
             String hint = Feedback.close(Math.min(expectedNorm, maxNorm), norm) ? "\n  likely mistake: return the norm before clipping, not after"
@@ -54,6 +49,14 @@ class Ex3ClippingTest {
                     : Feedback.close(expectedNorm * expectedNorm, norm) ? "\n  likely mistake: take the square root of the sum of squares" : "";
             throw new AssertionError("clipByGlobalNorm should return the global norm before clipping\n  input: " + input
                     + "\n  expected: " + expectedNorm + "\n  got:      " + norm + hint);
+        }
+        for (int p = 0; p < g.size(); p++) {
+            Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
+            mistakes.put("each matrix was clipped by its own norm; clip all of them together by the global norm √(Σ_p Σ_i g²), "
+                    + "which keeps the direction of the whole step", wrong.get(p));
+            mistakes.put("the gradients were left unchanged although the global norm exceeds maxNorm", g.get(p));
+            mistakes.put("scale by maxNorm/‖g‖ (< 1 when clipping), not ‖g‖/maxNorm", g.get(p).scale(expectedNorm / maxNorm));
+            Feedback.assertMatrix("clipByGlobalNorm: gradient " + p + " is wrong", input, expected.get(p), mine.get(p), mistakes);
         }
     }
 
@@ -66,10 +69,14 @@ class Ex3ClippingTest {
 
     @Test
     @Graded(exercise = "3.1", points = 0.5)
-    @DisplayName("gradients within the limit (including exactly at it) are left unchanged")
+    @DisplayName("gradients within the limit (including exactly at it) are left unchanged; maxNorm ≤ 0 is rejected")
     void withinLimit() {
         check(List.of(new SimpleMatrix(1, 2, true, 3.0, 0.0), new SimpleMatrix(2, 1, true, 0.0, 4.0)), 5.0);
         check(List.of(new SimpleMatrix(1, 2, true, 0.1, -0.2), new SimpleMatrix(1, 1, true, 0.3)), 1.0);
+        for (double bad : new double[] {0.0, -1.0, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> Clipping.clipByGlobalNorm(List.of(new SimpleMatrix(1, 1, true, 2.0)), bad),
+                    "clipByGlobalNorm with maxNorm = " + bad + " should throw an IllegalArgumentException (maxNorm must be > 0)");
+        }
     }
 
     @Test

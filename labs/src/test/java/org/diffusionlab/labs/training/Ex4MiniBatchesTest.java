@@ -18,15 +18,28 @@ class Ex4MiniBatchesTest {
         return a;
     }
 
-    /** Known wrong shuffles: Sattolo's (nextInt(i)) and the upward loop. */
-    private static String likelyMistake(int[] start, long seed, int[] got) {
-        int[] sattolo = start.clone(), upward = start.clone();
-        SplittableRandom r1 = new SplittableRandom(seed), r2 = new SplittableRandom(seed);
-        for (int i = sattolo.length - 1; i >= 1; i--) swap(sattolo, i, r1.nextInt(i));
-        for (int i = 1; i < upward.length; i++) swap(upward, i, r2.nextInt(i + 1));
-        if (Arrays.equals(sattolo, got)) return "\n  likely mistake: j = rng.nextInt(i) draws from 0..i−1 (Sattolo's algorithm); use nextInt(i + 1) so j can equal i";
-        if (Arrays.equals(upward, got)) return "\n  likely mistake: the loop goes up; go from i = len − 1 down to 1";
-        return "\n  hint: for i = len − 1 down to 1, j = rng.nextInt(i + 1), swap a[i] and a[j] — exactly these draws, in this order";
+    /** Known wrong shuffles, each run on its own copy of the random source, epoch after epoch like the student's. */
+    private static final class WrongShuffles {
+        final int[] sattolo, upward;
+        final SplittableRandom r1, r2;
+
+        WrongShuffles(int[] start, long seed) {
+            sattolo = start.clone();
+            upward = start.clone();
+            r1 = new SplittableRandom(seed);
+            r2 = new SplittableRandom(seed);
+        }
+
+        void shuffle() {
+            for (int i = sattolo.length - 1; i >= 1; i--) swap(sattolo, i, r1.nextInt(i));  // Sattolo: j < i
+            for (int i = 1; i < upward.length; i++) swap(upward, i, r2.nextInt(i + 1));       // the loop goes up
+        }
+
+        String likelyMistake(int[] got) {
+            if (Arrays.equals(sattolo, got)) return "\n  likely mistake: j = rng.nextInt(i) draws from 0..i−1 (Sattolo's algorithm); use nextInt(i + 1) so j can equal i";
+            if (Arrays.equals(upward, got)) return "\n  likely mistake: the loop goes up; go from i = len − 1 down to 1";
+            return "\n  hint: for i = len − 1 down to 1, j = rng.nextInt(i + 1), swap a[i] and a[j] — exactly these draws, in this order";
+        }
     }
 
     private static void swap(int[] a, int i, int j) {
@@ -43,16 +56,18 @@ class Ex4MiniBatchesTest {
             long seed = 40 + n;
             SplittableRandom mineRng = new SplittableRandom(seed), refRng = new SplittableRandom(seed);
             int[] mine = range(n), ref = range(n);
+            WrongShuffles wrong = new WrongShuffles(mine, seed);
             for (int epoch = 1; epoch <= 3; epoch++) {
                 int[] before = mine.clone();
                 MiniBatches.shuffle(mine, mineRng);
                 org.diffusionlab.train.MiniBatches.shuffle(ref, refRng);
+                wrong.shuffle();
                 if (!Arrays.equals(ref, mine)) {
                     throw new AssertionError("shuffle is wrong (n = " + n + ", seed " + seed + ", call " + epoch + " on the same random source)"
                             + "\n  input: " + Feedback.show(Arrays.stream(before).asDoubleStream().toArray())
                             + "\n  expected: " + Feedback.show(Arrays.stream(ref).asDoubleStream().toArray())
                             + "\n  got:      " + Feedback.show(Arrays.stream(mine).asDoubleStream().toArray())
-                            + (epoch == 1 ? likelyMistake(before, seed, mine) : ""));
+                            + wrong.likelyMistake(mine));
                 }
                 if (mineRng.nextLong() != refRng.nextLong()) {
                     throw new AssertionError("shuffle of n = " + n + " gave the right order but made a different number of draws: "
