@@ -167,8 +167,8 @@ class Ex3NormTest {
                 naive[i] = gamma[ch] * dy.data()[i] * expectedInverseStd(x, c, i);
             }
             mx.put("that is γ·dy/σ only: μ and σ² depend on every value of the group, which adds − mean(g) − x̂·mean(g·x̂)", naive);
-            mx.put("the term − x̂·mean(g·x̂) is missing (σ² depends on every x of the group)", dxSlip(x, dy, c, gamma, false, true, true));
-            mx.put("the term − mean(g) is missing (μ depends on every x of the group)", dxSlip(x, dy, c, gamma, true, false, true));
+            mx.put("the term − x̂·mean(g·x̂) is missing (σ² depends on every x of the group)", dxSlip(x, dy, c, gamma, true, false, true));
+            mx.put("the term − mean(g) is missing (μ depends on every x of the group)", dxSlip(x, dy, c, gamma, false, true, true));
             mx.put("g = γ·dy: γ[c] is missing from g (the output was γ·x̂ + β)", dxSlip(x, dy, c, gamma, true, true, false));
             Reference.assertMaps("Norm.groupNormBackward: ∂L/∂x is wrong (" + describe(c) + ")", describe(c), expected.dx(), got.dx(), mx);
             Norm.Grads oneImage = Reference.groupNormBackward(first(x), first(dy), c[4], gamma);
