@@ -228,6 +228,16 @@ final class Reference {
     }
 
     /**
+     * {@link #assertClose} at a tolerance of the grader's own, with no float note: for inputs where float (or
+     * a formula that cancels) cannot reach the answer, so passing {@code tol} is what is being graded.
+     */
+    static void assertCloseAt(String summary, String input, double[] expected, double[] got, double tol) {
+        if (got != null && got.length == expected.length && relativeError(got, expected) <= tol) return;
+        assertClose(summary, input, expected, got, Map.of());
+        throw new AssertionError(summary + ": differs from the reference by more than " + tol + " relative to 1 + max |expected|\n  input: " + input);
+    }
+
+    /**
      * Central finite differences (f(v + h) − f(v − h))/2h agree with the exact gradient only to about
      * ε_double·|L|/h + h²·|f‴| ≈ 1e-9 relative (h = 1e-5 and the graders' losses), so they are compared at
      * {@link Feedback#FLOAT_TOL}, silently: the exact comparison with the reference in the same exercise is
