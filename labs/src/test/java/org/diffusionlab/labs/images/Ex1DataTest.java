@@ -29,15 +29,18 @@ class Ex1DataTest {
             throw new AssertionError("scale should return one row per image (" + raw.length + "), got " + (got == null ? "null" : got.length));
         }
         for (int i = 0; i < raw.length; i++) {
-            double[] expected = new double[raw[i].length], unit = new double[raw[i].length], intDiv = new double[raw[i].length];
-            for (int j = 0; j < expected.length; j++) {
+            int len = raw[i].length;
+            double[] expected = new double[len], unit = new double[len], intDiv = new double[len], notCentred = new double[len];
+            for (int j = 0; j < len; j++) {
                 expected[j] = Digits.scale(raw[i][j]);
                 unit[j] = raw[i][j] / 16.0;
                 intDiv[j] = raw[i][j] / 8 - 1;
+                notCentred[j] = raw[i][j] / 8.0;
             }
             Map<String, double[]> mistakes = new java.util.LinkedHashMap<>();
             mistakes.put("these are in [0, 1] (v/16): the data must be centred like the noise, in [−1, 1] (v/8 − 1)", unit);
             mistakes.put("integer division: v / 8 on ints rounds down; divide by 8.0", intDiv);
+            mistakes.put("these are in [0, 2] (v/8): subtract 1 to centre them in [−1, 1]", notCentred);
             Reference.assertClose("scale is wrong for image " + i, "raw = " + java.util.Arrays.toString(raw[i]), expected, got[i], mistakes);
             for (int j = 0; j < raw[i].length; j++) {
                 if (raw[i][j] != copy[i][j]) throw new AssertionError("scale changed its input raw[" + i + "][" + j + "]");

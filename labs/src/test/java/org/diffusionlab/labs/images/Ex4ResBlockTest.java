@@ -37,18 +37,22 @@ class Ex4ResBlockTest {
     }
 
     /** Plausible wrong blocks, composed from the reference's layers. */
-    enum Mistake { NO_SHIFT, SHIFT_FIRST_PIXEL_ONLY, SHIFT_OF_FIRST_IMAGE, NO_SKIP }
+    enum Mistake { NO_SHIFT, SHIFT_FIRST_PIXEL_ONLY, SHIFT_OF_FIRST_IMAGE, NO_SKIP, NO_SHIFT_BIAS, SHIFT_WEIGHT_TRANSPOSED, NO_FIRST_SILU }
 
     private static Maps wrongForward(Draw d, Mistake m) {
         ResBlock.Layers r = Reference.layers();
         ResBlock.Params p = d.p();
-        Maps h = r.silu(r.groupNorm(r.convForward(d.x(), p.conv1Weight(), p.conv1Bias(), 3, 1, 1), p.groups(), p.gamma1(), p.beta1()));
+        Maps n1 = r.groupNorm(r.convForward(d.x(), p.conv1Weight(), p.conv1Bias(), 3, 1, 1), p.groups(), p.gamma1(), p.beta1());
+        Maps h = m == Mistake.NO_FIRST_SILU ? n1 : r.silu(n1);
         int dim = p.embedding(), hw = h.h() * h.w();
         for (int n = 0; n < h.n() && m != Mistake.NO_SHIFT; n++) {
             int from = m == Mistake.SHIFT_OF_FIRST_IMAGE ? 0 : n;
             for (int c = 0; c < p.out(); c++) {
-                double s = p.shiftBias()[c];
-                for (int i = 0; i < dim; i++) s += p.shiftWeight()[c * dim + i] * d.e().data()[from * dim + i];
+                double s = m == Mistake.NO_SHIFT_BIAS ? 0 : p.shiftBias()[c];
+                for (int i = 0; i < dim; i++) {
+                    int a = m == Mistake.SHIFT_WEIGHT_TRANSPOSED ? i * p.out() + c : c * dim + i;
+                    s += p.shiftWeight()[a] * d.e().data()[from * dim + i];
+                }
                 int pixels = m == Mistake.SHIFT_FIRST_PIXEL_ONLY ? 1 : hw;
                 for (int q = 0; q < pixels; q++) h.data()[h.index(n, c, 0, 0) + q] += s;
             }
@@ -79,6 +83,9 @@ class Ex4ResBlockTest {
             mistakes.put("the time embedding must be added to every pixel of its channel, not only the first", wrongForward(d, Mistake.SHIFT_FIRST_PIXEL_ONLY).data());
             mistakes.put("every image uses the embedding of image 0: image n's shift comes from e[n]", wrongForward(d, Mistake.SHIFT_OF_FIRST_IMAGE).data());
             mistakes.put("the skip path is missing: y = … + x, or + the 1×1 convolution of x when the channels change", wrongForward(d, Mistake.NO_SKIP).data());
+            mistakes.put("the shift's bias b_s is missing: s[n, c] = b_s[c] + Σ_i A[c, i]·e[n, i]", wrongForward(d, Mistake.NO_SHIFT_BIAS).data());
+            if (c[2] != c[5]) mistakes.put("A is indexed (i, c): A[c, i] is shiftWeight[c·D + i]", wrongForward(d, Mistake.SHIFT_WEIGHT_TRANSPOSED).data());
+            mistakes.put("the first SiLU is missing: a₁ = SiLU(GN₁(conv₁(x)))", wrongForward(d, Mistake.NO_FIRST_SILU).data());
             Reference.assertMaps("ResBlock.forward is wrong (" + describe(c) + ")", describe(c) + ", x = " + Reference.show(d.x()),
                     Reference.resBlockForward(d.x(), d.e(), d.p()), ResBlock.forward(d.x(), d.e(), d.p(), Reference.layers()), mistakes);
             Reference.assertClose("ResBlock.forward changed its input x", "", xCopy.data(), d.x().data(), Map.of());
@@ -137,8 +144,32 @@ class Ex4ResBlockTest {
             for (int i = 0; i < noSkip.length; i++) noSkip[i] -= skip[i];
             Map<String, double[]> mistakes = new LinkedHashMap<>();
             mistakes.put("the skip path's gradient is missing: add δ (identity skip) or the 1×1 convolution's ∂L/∂x", noSkip);
+            mistakes.put("siluBackward was given SiLU's output: a backward takes its layer's forward input (siluBackward(n₂, δ), not y)",
+                    siluOnOutputDx(d));
             Reference.assertMaps("ResBlock.backward: ∂L/∂x is wrong (" + describe(c) + ")", describe(c), expected.dx(), backward(d).dx(), mistakes);
         }
+    }
+
+    /** ∂L/∂x of a backward that hands each siluBackward SiLU's output instead of its input, from the reference's layers. */
+    private static double[] siluOnOutputDx(Draw d) {
+        ResBlock.Layers r = Reference.layers();
+        ResBlock.Params p = d.p();
+        Maps c1 = r.convForward(d.x(), p.conv1Weight(), p.conv1Bias(), 3, 1, 1), n1 = r.groupNorm(c1, p.groups(), p.gamma1(), p.beta1());
+        Maps a1 = r.silu(n1), h = copy(a1);
+        int dim = p.embedding(), hw = h.h() * h.w();
+        for (int n = 0; n < h.n(); n++) {
+            for (int c = 0; c < p.out(); c++) {
+                double s = p.shiftBias()[c];
+                for (int i = 0; i < dim; i++) s += p.shiftWeight()[c * dim + i] * d.e().data()[n * dim + i];
+                for (int q = 0; q < hw; q++) h.data()[h.index(n, c, 0, 0) + q] += s;
+            }
+        }
+        Maps c2 = r.convForward(h, p.conv2Weight(), p.conv2Bias(), 3, 1, 1), n2 = r.groupNorm(c2, p.groups(), p.gamma2(), p.beta2());
+        Maps dh = r.convBackward(h, r.groupNormBackward(c2, r.siluBackward(r.silu(n2), d.dy()), p.groups(), p.gamma2()).dx(), p.conv2Weight(), 3, 1, 1).dx();
+        double[] dx = r.convBackward(d.x(), r.groupNormBackward(c1, r.siluBackward(a1, dh), p.groups(), p.gamma1()).dx(), p.conv1Weight(), 3, 1, 1).dx().data();
+        double[] skip = p.convolutionalSkip() ? r.convBackward(d.x(), d.dy(), p.skipWeight(), 1, 1, 0).dx().data() : d.dy().data();
+        for (int i = 0; i < dx.length; i++) dx[i] += skip[i];
+        return dx;
     }
 
     @Test
@@ -214,7 +245,7 @@ class Ex4ResBlockTest {
                 fd[i] = (plus - minus) / (2 * step);
                 sampled[i] = analytic[k] == null || analytic[k].length != fd.length ? Double.NaN : analytic[k][i];
             }
-            Reference.assertClose("ResBlock.backward: " + names[k] + " disagrees with finite differences", describe(c), fd, sampled, Map.of());
+            Reference.assertFiniteDifferences("ResBlock.backward: " + names[k] + " disagrees with finite differences", describe(c), fd, sampled);
         }
     }
 

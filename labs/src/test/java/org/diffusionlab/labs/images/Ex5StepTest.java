@@ -48,13 +48,20 @@ class Ex5StepTest {
                 double[] xtCopy = xt.clone(), epsCopy = eps.clone();
                 double a = Math.sqrt(s.alphaBar(t)), b = Math.sqrt(1 - s.alphaBar(t));
                 Map<String, double[]> mistakes = new LinkedHashMap<>();
-                double[] noSqrt = new double[xt.length], after = new double[xt.length];
-                for (int i = 0; i < xt.length; i++) {
+                int len = xt.length;
+                double[] noSqrt = new double[len], after = new double[len], plus = new double[len], divisor = new double[len], noise = new double[len];
+                for (int i = 0; i < len; i++) {
                     noSqrt[i] = (xt[i] - b * b * eps[i]) / (a * a);
                     after[i] = xt[i] / a - b * eps[i];
+                    plus[i] = (xt[i] + b * eps[i]) / a;
+                    divisor[i] = (xt[i] - b * eps[i]) / (a * a);
+                    noise[i] = (xt[i] - b * b * eps[i]) / a;
                 }
                 mistakes.put("the coefficients are square roots: √(1 − ᾱ_t) and √ᾱ_t", noSqrt);
                 mistakes.put("subtract √(1 − ᾱ_t)·ε̂ before dividing by √ᾱ_t", after);
+                mistakes.put("the noise is subtracted: x̂0 = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t", plus);
+                mistakes.put("one square root missing: divide by √ᾱ_t, not ᾱ_t", divisor);
+                mistakes.put("one square root missing: ε̂ is scaled by √(1 − ᾱ_t), not 1 − ᾱ_t", noise);
                 Reference.assertClose("ImageStep.predictX0 is wrong (no clipping)", describe(s, t), Reference.predictX0(xt, eps, t, s, false),
                         ImageStep.predictX0(xt, eps, s.alphaBar(t), false), mistakes);
                 Reference.assertClose("ImageStep.predictX0 changed its input xt", "", xtCopy, xt, Map.of());
@@ -117,6 +124,14 @@ class Ex5StepTest {
                     }
                     mistakes.put("σ_t is √β̃_t (the posterior variance), not √β_t", beta);
                     mistakes.put("σ_t = √β̃_t: you scaled z by the variance β̃_t instead of its square root", variance);
+                    double[] x0 = Reference.predictX0(xt, eps, t, s, clip), signal = variance.clone(), decay = variance.clone();
+                    double ab = s.alphaBar(t), abPrev = s.alphaBar(t - 1), sigma = Math.sqrt(vt);
+                    for (int i = 0; i < xt.length; i++) {
+                        signal[i] = Math.sqrt(ab) * bt / (1 - ab) * x0[i] + Math.sqrt(1 - bt) * (1 - abPrev) / (1 - ab) * xt[i] + sigma * z[i];
+                        decay[i] = Math.sqrt(abPrev) * bt / (1 - ab) * x0[i] + (1 - bt) * (1 - abPrev) / (1 - ab) * xt[i] + sigma * z[i];
+                    }
+                    mistakes.put("index off by one in μ̃: x̂0's coefficient is √ᾱ_{t−1}·β_t/(1 − ᾱ_t), with ᾱ_{t−1}, not ᾱ_t", signal);
+                    mistakes.put("one square root missing in μ̃: x_t's coefficient is √α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t), √α_t = √(1 − β_t)", decay);
                     if (clip) mistakes.put("x̂0 was not clipped: pass clip on to x0.predictX0", expectedStep(xt, eps, t, s, z, false, true));
                     Reference.assertClose("ImageStep.reverseStep is wrong (clip = " + clip + ")", describe(s, t),
                             expectedStep(xt, eps, t, s, z, clip, true), student(xt, eps, t, s, z, clip), mistakes);
@@ -127,7 +142,7 @@ class Ex5StepTest {
 
     @Test
     @Graded(exercise = "5.2", points = 1)
-    @DisplayName("reverseStep at t = 1 returns μ̃_1 = x̂0, adds no noise and accepts z = null (also for T = 1)")
+    @DisplayName("reverseStep at t = 1 returns μ̃_1 = x̂0, adds no noise (with z = null or a real z) and accepts z = null (also for T = 1)")
     void lastStep() {
         long seed = 560;
         for (NoiseSchedule s : schedules()) {
@@ -141,6 +156,13 @@ class Ex5StepTest {
             }
             Reference.assertClose("ImageStep.reverseStep at t = 1 should return the posterior mean μ̃_1 = x̂0 (no noise)", describe(s, 1),
                     expectedStep(xt, eps, 1, s, null, true, false), got, Map.of());
+            double[] z = Reference.randn(64, 1, seed++);
+            double[] noisy = expectedStep(xt, eps, 1, s, z, true, false);
+            double sigma = Math.sqrt(s.beta(1));
+            for (int i = 0; i < noisy.length; i++) noisy[i] += sigma * z[i];
+            Reference.assertClose("ImageStep.reverseStep at t = 1 with a noise matrix z passed in should still return μ̃_1 (no noise)",
+                    describe(s, 1), expectedStep(xt, eps, 1, s, z, true, false), student(xt, eps, 1, s, z, true),
+                    Map.of("noise was added at t = 1: the last step returns the mean, even when z is given", noisy));
         }
     }
 }

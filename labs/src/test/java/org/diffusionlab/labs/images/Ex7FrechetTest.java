@@ -57,16 +57,20 @@ class Ex7FrechetTest {
             Frechet.Stats expected = stats(f);
             Frechet.Stats got = Frechet.stats(new SimpleMatrix(f));
             if (got == null || got.mean() == null || got.covariance() == null) throw new AssertionError("Frechet.stats returned null (or a null part)");
+            double[] sum = expected.mean().clone();
+            for (int j = 0; j < d; j++) sum[j] *= f.length;
             Reference.assertClose("Frechet.stats: the mean is wrong (d = " + d + "); average every row", "n = 40, d = " + d,
-                    expected.mean(), got.mean(), java.util.Map.of());
+                    expected.mean(), got.mean(), java.util.Map.of("that is the sum of the rows: the mean divides it by n", sum));
+            SimpleMatrix cov = got.covariance();
+            if (cov.getNumRows() != d || cov.getNumCols() != d) {
+                throw new AssertionError("Frechet.stats: the covariance should be d × d = " + d + " × " + d + ", got " + Feedback.shape(cov)
+                        + "; it is (f − μ)ᵀ(f − μ)/(n − 1): you multiplied the other way round");
+            }
             SimpleMatrix biased = expected.covariance().scale((f.length - 1.0) / f.length);
+            SimpleMatrix raw = new SimpleMatrix(f).transpose().mult(new SimpleMatrix(f)).divide(f.length - 1);
             java.util.Map<String, SimpleMatrix> mistakes = Feedback.mistakes();
             mistakes.put("divide by n − 1 (the unbiased covariance, as the reference and np.cov), not n", biased);
-            mistakes.put("the covariance is (f − μ)ᵀ(f − μ), d × d: you multiplied the other way round or forgot to centre", null);
-            if (got.covariance().getNumRows() == d && got.covariance().getNumCols() == d
-                    && Reference.relativeError(got.covariance().getDDRM().data, expected.covariance().getDDRM().data) <= Reference.TOL) {
-                continue;
-            }
+            mistakes.put("the rows were not centred: C = (f − μ)ᵀ(f − μ)/(n − 1)", raw);
             Feedback.assertMatrix("Frechet.stats: the covariance is wrong (d = " + d + ")", "n = 40, d = " + d, expected.covariance(),
                     got.covariance(), mistakes);
         }
@@ -81,15 +85,28 @@ class Ex7FrechetTest {
             double[][] a = features(60, d, 0, seed++), b = features(50, d, 0.4, seed++);
             double expected = FrechetDistance.between(a, b);
             double got = Frechet.distance(stats(a), stats(b), Frechet.SYMMETRIC_SQRT);
-            if (Math.abs(got - expected) <= Reference.TOL * (1 + Math.abs(expected))) continue;
+            String summary = "Frechet.distance (d = " + d + ")";
+            if (Feedback.accept(summary, expected, got)) continue;
             Frechet.Stats sa = stats(a), sb = stats(b);
             double mean = 0;
             for (int j = 0; j < d; j++) mean += (sa.mean()[j] - sb.mean()[j]) * (sa.mean()[j] - sb.mean()[j]);
-            String hint;
-            if (Math.abs(got - mean) <= 1e-9 * (1 + mean)) hint = "\n  likely mistake: only the mean term; add tr C_a + tr C_b − 2·tr √(√C_a C_b √C_a)";
-            else if (Math.abs(got - Math.sqrt(expected)) <= 1e-6 * (1 + expected)) hint = "\n  likely mistake: that is d, the reference returns d² (no final square root)";
-            else hint = "\n  check the cross term: 2·tr √(√C_a·C_b·√C_a), the square root of the product, not the product of square roots' traces";
-            throw new AssertionError("Frechet.distance is wrong (d = " + d + "): expected " + expected + ", got " + got + hint);
+            double traces = sa.covariance().trace() + sb.covariance().trace();
+            double cross = (mean + traces - expected) / 2;
+            SimpleMatrix product = sa.covariance().mult(sb.covariance());
+            java.util.Map<String, Double> slips = new java.util.LinkedHashMap<>();
+            slips.put("only the mean term; add tr C_a + tr C_b − 2·tr √(√C_a C_b √C_a)", mean);
+            slips.put("that is d, the reference returns d² (no final square root)", Math.sqrt(expected));
+            slips.put("the cross term needs the matrix square root: 2·tr √(√C_a·C_b·√C_a), not 2·tr(C_a·C_b)", mean + traces - 2 * product.trace());
+            slips.put("the cross term is subtracted: − 2·tr √(√C_a·C_b·√C_a)", mean + traces + 2 * cross);
+            slips.put("the factor 2 of the cross term is missing: − 2·tr √(√C_a·C_b·√C_a)", mean + traces - cross);
+            String hint = "check the cross term: 2·tr √(√C_a·C_b·√C_a), the square root of the product";
+            for (var e : slips.entrySet()) {
+                if (Feedback.close(e.getValue(), got)) {
+                    hint = e.getKey();
+                    break;
+                }
+            }
+            throw new AssertionError("Frechet.distance is wrong (d = " + d + "): expected " + expected + ", got " + got + "\n  likely mistake: " + hint);
         }
     }
 
@@ -99,12 +116,14 @@ class Ex7FrechetTest {
     void zeroAndSymmetric() {
         double[][] a = features(30, 5, 0.2, 740), b = features(30, 5, -0.3, 741);
         double self = Frechet.distance(stats(a), stats(a), Frechet.SYMMETRIC_SQRT);
-        if (!(self >= 0 && self <= 1e-9)) {
+        // d² of a set to itself is 0; the tolerance is float's on the traces it cancels
+        double scale = stats(a).covariance().trace();
+        if (!(self >= 0 && self <= Feedback.FLOAT_TOL * (1 + 2 * scale))) {
             throw new AssertionError("Frechet.distance of a set to itself should be 0 (clamp rounding at 0 with max(0, d²)), got " + self);
         }
         double ab = Frechet.distance(stats(a), stats(b), Frechet.SYMMETRIC_SQRT), ba = Frechet.distance(stats(b), stats(a), Frechet.SYMMETRIC_SQRT);
         double expected = FrechetDistance.between(a, b);
-        if (Math.abs(ab - expected) > Reference.TOL * (1 + expected) || Math.abs(ba - expected) > Reference.TOL * (1 + expected)) {
+        if (!Feedback.accept("Frechet.distance(a, b)", expected, ab) || !Feedback.accept("Frechet.distance(b, a)", expected, ba)) {
             throw new AssertionError("Frechet.distance should be symmetric and equal to the reference " + expected + ", got " + ab + " (a, b) and " + ba + " (b, a)");
         }
     }

@@ -1,8 +1,10 @@
 package org.diffusionlab.labs.images;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffusionlab.forward.PredictionType;
+import org.diffusionlab.grading.Grading;
 import org.diffusionlab.labs.common.Feedback;
 import org.diffusionlab.model.image.Conv2d;
 import org.diffusionlab.model.image.GroupNorm;
@@ -189,7 +191,7 @@ final class Reference {
         return m.shape() + " " + Feedback.show(m.data());
     }
 
-    /** Relative closeness of two arrays: max |a − b| ≤ tol·(1 + max |b|). */
+    /** Relative closeness of two arrays: max |a − b| / (1 + max |b|). */
     static double relativeError(double[] a, double[] b) {
         double diff = 0, scale = 0;
         for (int i = 0; i < a.length; i++) {
@@ -199,20 +201,56 @@ final class Reference {
         return diff / (1 + scale);
     }
 
-    /** Float-level tolerance of the image exercises: max |got − expected| ≤ 1e-6·(1 + max |expected|). */
-    static final double TOL = 1e-6;
-
     /**
-     * Passes when {@code got} is within {@link #TOL} of {@code expected}; otherwise fails with
-     * Feedback's message (input, expected, got, the first difference and the likely mistake).
+     * The tolerance policy of {@link Feedback} (labs/README.md), measured against the largest expected value:
+     * max |got − expected| ≤ tol·(1 + max |expected|). Within {@link Feedback#TOL} the answer passes silently;
+     * within {@link Feedback#FLOAT_TOL} (work in float) it passes with a note in the report; beyond, it fails
+     * with Feedback's message (input, expected, got, the first difference and the likely mistake, recognized
+     * at float precision). The scale is the largest value, not each entry's own, because a convolution or a
+     * normalisation output near 0 is a sum of terms as large as the largest output: so is its rounding error.
+     * Only the hidden GroupNorm test around 10⁶ needs double: its inputs are not representable in float
+     * (10⁶ + N(0, 1) rounded to float moves by up to 0.03, 3 % of the spread that is normalised).
      */
-    static void assertClose(String summary, String input, double[] expected, double[] got, java.util.Map<String, double[]> mistakes) {
-        if (got != null && got.length == expected.length && relativeError(got, expected) <= TOL) return;
+    static void assertClose(String summary, String input, double[] expected, double[] got, Map<String, double[]> mistakes) {
+        if (got != null && got.length == expected.length) {
+            double error = relativeError(got, expected);
+            if (error <= Feedback.TOL) return;
+            if (error <= Feedback.FLOAT_TOL) {
+                Grading.note(String.format("accepted at float precision (%s): largest difference %.2e relative to 1 + max |expected|, "
+                        + "beyond double rounding (%.0e) but within float's (%.1e), see the tolerance policy in labs/README.md",
+                        summary, error, Feedback.TOL, Feedback.FLOAT_TOL));
+                return;
+            }
+        }
         Feedback.assertArray(summary, input, expected, got, mistakes);
-        throw new AssertionError(summary + ": differs from the reference by more than " + TOL + " (relative)\n  input: " + input);
+        throw new AssertionError(summary + ": differs from the reference by more than " + Feedback.FLOAT_TOL
+                + " relative to 1 + max |expected|\n  input: " + input);
     }
 
-    static void assertMaps(String summary, String input, Maps expected, Maps got, java.util.Map<String, double[]> mistakes) {
+    /**
+     * {@link #assertClose} at a tolerance of the grader's own, with no float note: for inputs where float (or
+     * a formula that cancels) cannot reach the answer, so passing {@code tol} is what is being graded.
+     */
+    static void assertCloseAt(String summary, String input, double[] expected, double[] got, double tol) {
+        if (got != null && got.length == expected.length && relativeError(got, expected) <= tol) return;
+        assertClose(summary, input, expected, got, Map.of());
+        throw new AssertionError(summary + ": differs from the reference by more than " + tol + " relative to 1 + max |expected|\n  input: " + input);
+    }
+
+    /**
+     * Central finite differences (f(v + h) − f(v − h))/2h agree with the exact gradient only to about
+     * ε_double·|L|/h + h²·|f‴| ≈ 1e-9 relative (h = 1e-5 and the graders' losses), so they are compared at
+     * {@link Feedback#FLOAT_TOL}, silently: the exact comparison with the reference in the same exercise is
+     * the one that notes float work.
+     */
+    static void assertFiniteDifferences(String summary, String input, double[] fd, double[] got) {
+        if (got != null && got.length == fd.length && relativeError(got, fd) <= Feedback.FLOAT_TOL) return;
+        Feedback.assertArray(summary, input, fd, got, Map.of());
+        throw new AssertionError(summary + ": differs from the finite differences by more than " + Feedback.FLOAT_TOL
+                + " relative to 1 + max |fd|\n  input: " + input);
+    }
+
+    static void assertMaps(String summary, String input, Maps expected, Maps got, Map<String, double[]> mistakes) {
         if (got == null) throw new AssertionError(summary + ": got null\n  input: " + input);
         if (got.n() != expected.n() || got.c() != expected.c() || got.h() != expected.h() || got.w() != expected.w()) {
             throw new AssertionError(summary + ": wrong shape, expected " + expected.shape() + ", got " + got.shape() + "\n  input: " + input);
