@@ -112,6 +112,22 @@ public final class GroupNorm implements Layer {
         return dx;
     }
 
+    int groups() {
+        return groups;
+    }
+
+    int channels() {
+        return channels;
+    }
+
+    Parameter gamma() {
+        return gamma;
+    }
+
+    Parameter beta() {
+        return beta;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(gamma, beta);
