@@ -329,42 +329,31 @@ public final class FastConv2d {
     }
 
     /**
-     * {@link #col2im} for {@link #sameSize}, the reverse of {@link #im2colSameSize}. In a chunk laid
-     * out image after image, the entry of row (c, a, b') for output pixel (i, j) of an image goes to
-     * pixel (i + a − p, j + b' − p) of the same image: a constant shift of (a − p)·W + b' − p
-     * positions along the whole chunk. So the entries that belong to the padding (no pixel receives
-     * them) are set to 0, and then each row is added onto a float accumulator of the channel in one
-     * long loop; the accumulator, holding the nine shifted rows' sum, is written into dx once.
+     * {@link #col2im} for {@link #sameSize}, the reverse of {@link #im2colSameSize}: the entries of
+     * dX_col that belong to the padding are set to 0 (no pixel receives them), then each run is
+     * added onto the image in one loop.
      */
     private void col2imSameSize(float[][] dcols, int first, int m, Tensor dx) {
-        int k = conv.k, p = conv.padding, hw = h * w, P = m * hw;
+        int k = conv.k, p = conv.padding, hw = h * w;
         parallel(conv.in, (c0, c1) -> {
-            float[] acc = new float[P];
             for (int ch = c0; ch < c1; ch++) {
-                java.util.Arrays.fill(acc, 0f);
                 for (int a = 0; a < k; a++) {
                     for (int b = 0; b < k; b++) {
-                        int du = a - p, dv = b - p;
-                        int i0 = Math.max(0, -du), i1 = Math.min(h, h - du), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
+                        int dv = b - p;
+                        int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
                         if (i1 <= i0 || j1 <= j0) continue;
                         float[] row = dcols[(ch * k + a) * k + b];
+                        int len = (i1 - i0) * w - j0 - (w - j1);
                         for (int img = 0; img < m; img++) {
                             int src = img * hw;
-                            java.util.Arrays.fill(row, src, src + i0 * w, 0f);
-                            java.util.Arrays.fill(row, src + i1 * w, src + hw, 0f);
                             for (int i = i0; i < i1; i++) {
                                 for (int j = 0; j < j0; j++) row[src + i * w + j] = 0f;
                                 for (int j = j1; j < w; j++) row[src + i * w + j] = 0f;
                             }
+                            int from = src + i0 * w + j0, to = ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv;
+                            for (int q = 0; q < len; q++) dx.data[to + q] += row[from + q];
                         }
-                        int shift = du * w + dv, q0 = Math.max(0, -shift), q1 = Math.min(P, P - shift);
-                        for (int q = q0; q < q1; q++) acc[q + shift] += row[q];
                     }
-                }
-                // each (image, channel) of dx belongs to exactly one chunk: assigned, not added
-                for (int img = 0; img < m; img++) {
-                    int to = ((first + img) * conv.in + ch) * hw, from = img * hw;
-                    for (int q = 0; q < hw; q++) dx.data[to + q] = acc[from + q];
                 }
             }
         });
