@@ -408,13 +408,18 @@ public final class FastConv2d {
         for (int p = p0; p < p1; p++) y[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
     }
 
-    private interface Range {
+    interface Range {
         void run(int from, int to);
     }
 
     /** Splits [0, m) into {@link #THREADS} contiguous parts run in parallel (one part when m &lt; 2). */
     private static void parallel(int m, Range body) {
-        int parts = m >= 2 ? THREADS : 1;
+        parallel(m, THREADS, body);
+    }
+
+    /** Splits [0, m) into min(threads, m) contiguous parts run in parallel (one part when m &lt; 2). */
+    static void parallel(int m, int threads, Range body) {
+        int parts = Math.max(1, Math.min(threads, m));
         if (parts == 1) {
             body.run(0, m);
             return;

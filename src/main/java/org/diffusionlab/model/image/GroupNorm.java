@@ -15,7 +15,8 @@ import java.util.List;
  * <pre>
  *   dL/dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε),   dL/dγ[c] = Σ dL/dy·x̂,   dL/dβ[c] = Σ dL/dy
  * </pre>
- * γ starts at 1 and β at 0.
+ * γ starts at 1 and β at 0. Where a SiLU follows (every GroupNorm of the U-Net),
+ * {@link UNet#useFastConvolution} switches the pair to its fused fast path, {@link FastNormSilu}.
  */
 public final class GroupNorm implements Layer {
 
@@ -110,6 +111,22 @@ public final class GroupNorm implements Layer {
             }
         }
         return dx;
+    }
+
+    int groups() {
+        return groups;
+    }
+
+    int channels() {
+        return channels;
+    }
+
+    Parameter gamma() {
+        return gamma;
+    }
+
+    Parameter beta() {
+        return beta;
     }
 
     @Override

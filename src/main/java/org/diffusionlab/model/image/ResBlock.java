@@ -29,6 +29,9 @@ public final class ResBlock {
     private final GroupNorm norm2;
     private final Silu act2 = new Silu();
     private final Conv2d skip;
+    /** The fast paths of GN₁+SiLU and GN₂+SiLU, or null for the readable layers. */
+    private FastNormSilu fast1;
+    private FastNormSilu fast2;
 
     /**
      * @param in C_in
@@ -57,7 +60,8 @@ public final class ResBlock {
     /** y (N×C_out×H×W) from x (N×C_in×H×W) and e (N×D×1×1). */
     public Tensor forward(Tensor x, Tensor e) {
         if (e.n != x.n) throw new IllegalArgumentException("e has shape " + e.shape() + ", invalid: need one embedding per image (" + x.n + ")");
-        Tensor h = act1.forward(norm1.forward(conv1.forward(x)));
+        Tensor c1 = conv1.forward(x);
+        Tensor h = fast1 != null ? fast1.forward(c1) : act1.forward(norm1.forward(c1));
         Tensor s = shift.forward(e);
         int hw = h.h * h.w;
         for (int n = 0; n < h.n; n++) {
@@ -67,7 +71,8 @@ public final class ResBlock {
                 for (int q = 0; q < hw; q++) h.data[base + q] += v;
             }
         }
-        Tensor y = act2.forward(norm2.forward(conv2.forward(h)));
+        Tensor c2 = conv2.forward(h);
+        Tensor y = fast2 != null ? fast2.forward(c2) : act2.forward(norm2.forward(c2));
         Tensor r = skip == null ? x : skip.forward(x);
         for (int i = 0; i < y.size(); i++) y.data[i] += r.data[i];
         return y;
@@ -79,7 +84,7 @@ public final class ResBlock {
      * @return dL/dx
      */
     public Tensor backward(Tensor dy, Tensor de) {
-        Tensor dh = conv2.backward(norm2.backward(act2.backward(dy)));
+        Tensor dh = conv2.backward(fast2 != null ? fast2.backward(dy) : norm2.backward(act2.backward(dy)));
         int hw = dh.h * dh.w;
         Tensor ds = new Tensor(dh.n, out, 1, 1);
         for (int n = 0; n < dh.n; n++) {
@@ -92,10 +97,16 @@ public final class ResBlock {
         }
         Tensor dePart = shift.backward(ds);
         for (int i = 0; i < de.size(); i++) de.data[i] += dePart.data[i];
-        Tensor dx = conv1.backward(norm1.backward(act1.backward(dh)));
+        Tensor dx = conv1.backward(fast1 != null ? fast1.backward(dh) : norm1.backward(act1.backward(dh)));
         Tensor dr = skip == null ? dy : skip.backward(dy);
         for (int i = 0; i < dx.size(); i++) dx.data[i] += dr.data[i];
         return dx;
+    }
+
+    /** Switches both GroupNorm+SiLU pairs to {@link FastNormSilu} (true) or the readable layers (false); the convolutions are switched by the caller. */
+    void useFastNormalization(boolean on) {
+        fast1 = on ? new FastNormSilu(norm1) : null;
+        fast2 = on ? new FastNormSilu(norm2) : null;
     }
 
     /** Every convolution of the block (to switch their fast path). */

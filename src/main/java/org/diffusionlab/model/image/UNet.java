@@ -105,6 +105,8 @@ public final class UNet implements ImageDenoiser {
     private final GroupNorm outNorm;
     private final Silu outAct = new Silu();
     private final Conv2d outConv;
+    /** The fast path of outNorm + outAct, or null for the readable layers. */
+    private FastNormSilu outFast;
     private int[] upChannels;
 
     public UNet(Config config, RandomGenerator rng) {
@@ -178,12 +180,13 @@ public final class UNet implements ImageDenoiser {
             h = ups.get(i).forward(h);
             h = decoders.get(i).forward(SkipConcat.concat(h, skips.get(l)), emb);
         }
-        return outConv.forward(outAct.forward(outNorm.forward(h)));
+        return outConv.forward(outFast != null ? outFast.forward(h) : outAct.forward(outNorm.forward(h)));
     }
 
     /** Adds dL/dθ into every parameter's gradient, for dL/d(output) of the last forward. */
     public void backward(Tensor dOut) {
-        Tensor d = outNorm.backward(outAct.backward(outConv.backward(dOut)));
+        Tensor dh = outConv.backward(dOut);
+        Tensor d = outFast != null ? outFast.backward(dh) : outNorm.backward(outAct.backward(dh));
         Tensor de = new Tensor(dOut.n, config.embedding(), 1, 1);
         Tensor[] dSkips = new Tensor[encoders.size()];
         for (int i = ups.size() - 1; i >= 0; i--) {
@@ -232,9 +235,16 @@ public final class UNet implements ImageDenoiser {
         for (Parameter p : parameters()) p.zeroGradient();
     }
 
-    /** Switches every convolution to {@link FastConv2d} (true) or the readable loops (false). */
+    /**
+     * Switches the fast paths on (true) or back to the readable layers (false): every convolution
+     * to {@link FastConv2d} and every GroupNorm followed by SiLU to {@link FastNormSilu}.
+     */
     public void useFastConvolution(boolean on) {
         for (Conv2d c : convolutions()) c.useFastPath(on);
+        for (ResBlock b : encoders) b.useFastNormalization(on);
+        mid.useFastNormalization(on);
+        for (ResBlock b : decoders) b.useFastNormalization(on);
+        outFast = on ? new FastNormSilu(outNorm) : null;
     }
 
     private List<Conv2d> convolutions() {
