@@ -182,7 +182,7 @@ final class ImageJob {
         int side = train.height();
         UNet.Config netConfig = fashion || base != 16 || factor != 1 ? UNet.Config.grey(side, base, train.classes(), T) : UNet.Config.digits(train.classes(), T);
         UNet net = loaded != null ? loaded.net() : new UNet(netConfig, initRng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         NoiseSchedule schedule = loaded != null ? loaded.schedule() : NoiseSchedule.cosineBetaSchedule(T);
         if (net.config().height() != side) {
             // a checkpoint trained on other-sized images

@@ -90,7 +90,7 @@ public final class ImageReport implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "judge: held-out accuracy %.1f %% (%.1f s)%n", 100 * judge.accuracy(heldOut.images(), heldOut.labels()), judgeSeconds);
         NoiseSchedule schedule = NoiseSchedule.cosineBetaSchedule(timesteps);
         UNet net = new UNet(UNet.Config.digits(10, timesteps), initRng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         long trainStart = System.nanoTime();
         new ImageTrainer(net, schedule, ImageTrainConfig.digits().withSteps(steps).withPrediction(p)).train(train, trainRng, TrainingMonitor.NONE);
         double trainSeconds = seconds(trainStart);

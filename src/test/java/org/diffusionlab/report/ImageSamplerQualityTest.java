@@ -38,7 +38,7 @@ class ImageSamplerQualityTest {
         SplittableRandom rng = new SplittableRandom(42);
         judge = DigitClassifier.train(train, rng);
         net = new UNet(new UNet.Config(1, 4, 4, 8, new int[] {1, 2}, 4, 16, 32, 10, T), rng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         new ImageTrainer(net, schedule, ImageTrainConfig.digits().withSteps(200).withLr(5e-3)).train(train, rng, TrainingMonitor.NONE);
         for (int i = 0; i < labels.length; i++) labels[i] = i % 10;
     }

@@ -25,7 +25,7 @@ class ImageTrainerTest {
     private static List<Double> run(PredictionType p, int steps, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         UNet net = tiny(rng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         ImageTrainConfig c = ImageTrainConfig.digits().withSteps(steps).withBatchSize(32).withPrediction(p).withLr(5e-3);
         return new ImageTrainer(net, NoiseSchedule.cosineBetaSchedule(20), c).train(SMALL, rng, TrainingMonitor.NONE);
     }

@@ -58,7 +58,7 @@ public final class ImageStepOnce implements Callable<Integer> {
         int T = 100;
         SplittableRandom rng = new SplittableRandom(seed);
         UNet net = new UNet(UNet.Config.digits(data.classes(), T), rng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         ImageTrainConfig config = ImageTrainConfig.digits().withBatchSize(batch).withSteps(warmup + steps);
         var threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

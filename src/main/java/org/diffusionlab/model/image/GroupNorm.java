@@ -16,7 +16,7 @@ import java.util.List;
  *   dL/dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε),   dL/dγ[c] = Σ dL/dy·x̂,   dL/dβ[c] = Σ dL/dy
  * </pre>
  * γ starts at 1 and β at 0. Where a SiLU follows (every GroupNorm of the U-Net),
- * {@link UNet#useFastConvolution} switches the pair to its fused fast path, {@link FastNormSilu}.
+ * {@link UNet#useFastPath} switches the pair to its fused fast path, {@link FastNormSilu}.
  */
 public final class GroupNorm implements Layer {
 

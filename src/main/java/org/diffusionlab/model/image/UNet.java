@@ -239,7 +239,7 @@ public final class UNet implements ImageDenoiser {
      * Switches the fast paths on (true) or back to the readable layers (false): every convolution
      * to {@link FastConv2d} and every GroupNorm followed by SiLU to {@link FastNormSilu}.
      */
-    public void useFastConvolution(boolean on) {
+    public void useFastPath(boolean on) {
         for (Conv2d c : convolutions()) c.useFastPath(on);
         for (ResBlock b : encoders) b.useFastNormalization(on);
         mid.useFastNormalization(on);

@@ -80,7 +80,7 @@ class FastConv2dTest {
         net.zeroGradients();
         net.backward(r);
         List<double[]> grads = net.parameters().stream().map(p -> p.g().clone()).toList();
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         Tensor outFast = net.forward(x, t, y);
         net.zeroGradients();
         net.backward(r);

@@ -144,7 +144,7 @@ public final class ImagesWalkthrough {
         long training = System.nanoTime();
         ImageSet trainSet = new ImageSet("digits train (your scaling)", train, labels, 1, 8, 8, 10);
         UNet net = new UNet(UNet.Config.digits(10, T), initRng);
-        net.useFastConvolution(true);
+        net.useFastPath(true);
         ImageTrainConfig config = ImageTrainConfig.digits().withSteps(steps).withBatchSize(batchSize);
         int every = Math.max(1, steps / 5);
         List<Double> losses = new ImageTrainer(net, schedule, config).train(trainSet, trainRng, (k, loss, smoothed) -> {
