@@ -26,7 +26,8 @@ import org.ejml.simple.SimpleMatrix;
  * threads. When a thread is late (descheduled on a busy machine), another computes a backup copy
  * of its chunk into its own buffer ({@link StepPool}); both copies are the same numbers, so which
  * one is used does not matter either. One synchronization per step: the momentum update runs on
- * the caller's thread.
+ * the caller's thread, and the caller draws the next step's t and ε while the workers start on
+ * the current step's chunks (the draws are the step's largest serial part).
  */
 public final class FastTrainer {
 
@@ -69,7 +70,8 @@ public final class FastTrainer {
      * @param data x_0, {@code n × d}, with d = model.dataDim() and model.inputDim() = d + 1
      * @param schedule the noise schedule (defines T)
      * @param config steps, lr, momentum, smoothing
-     * @param rng the caller's random source; not used by anything else during training
+     * @param rng the caller's random source; not used by anything else during training (after a
+     *     diverged step it has also given the next step's draws, which the reference trainer has not)
      * @param monitor told after every step, on the caller's thread
      * @param threads 1..{@link #CHUNKS}; does not change the result
      * @return the smoothed loss after each step; index k holds step k + 1
@@ -110,8 +112,10 @@ public final class FastTrainer {
         final float lr, momentum;
         final double lrConfig;
         final double smoothing;
-        final float[] x0, eps, signal, noise;
-        final int[] t;
+        final float[] x0, signal, noise;
+        /** Noise and timesteps of the current step (read by the chunks) and of the next (being drawn). */
+        float[] eps, epsNext;
+        int[] t, tNext;
         final int[] rowStart = new int[CHUNKS + 1];
         final FusedMlp.Gradients[][] grads;  // [worker][chunk]: two copies of a chunk never share a buffer
         final FusedMlp.Scratch[] scratch;    // [worker]
@@ -134,7 +138,9 @@ public final class FastTrainer {
             double[] src = data.getDDRM().data;
             for (int i = 0; i < x0.length; i++) x0[i] = (float) src[i];
             eps = new float[n * d];
+            epsNext = new float[n * d];
             t = new int[n];
+            tNext = new int[n];
             signal = new float[T + 1];
             noise = new float[T + 1];
             for (int s = 1; s <= T; s++) {
@@ -157,10 +163,16 @@ public final class FastTrainer {
             double[] smoothed = new double[steps];
             double running = Double.NaN;
             double firstLoss = Double.NaN;
+            draw(rng);
             for (int step = 1; step <= steps; step++) {
-                for (int i = 0; i < n; i++) t[i] = rng.nextInt(1, T + 1);
-                for (int i = 0; i < eps.length; i++) eps[i] = (float) rng.nextGaussian();
-                pool.run(CHUNKS, this::gradientOfChunk);
+                float[] e = eps;
+                eps = epsNext;
+                epsNext = e;
+                int[] ts = t;
+                t = tNext;
+                tNext = ts;
+                // the next step's draws run on this thread while the workers start on the chunks
+                pool.run(CHUNKS, this::gradientOfChunk, step < steps ? () -> draw(rng) : null);
                 double squaredError = 0;
                 for (int c = 0; c < CHUNKS; c++) {
                     winners[c] = grads[pool.winner(c)][c];
@@ -175,6 +187,15 @@ public final class FastTrainer {
                 monitor.onStep(step, loss, running);
             }
             return smoothed;
+        }
+
+        /**
+         * The draws of one step, in the reference trainer's order, into tNext and epsNext: t[i] =
+         * {@code rng.nextInt(1, T + 1)} for every row, then ε row by row with {@code rng.nextGaussian()}.
+         */
+        private void draw(RandomGenerator rng) {
+            for (int i = 0; i < n; i++) tNext[i] = rng.nextInt(1, T + 1);
+            for (int i = 0; i < epsNext.length; i++) epsNext[i] = (float) rng.nextGaussian();
         }
 
         /**

@@ -24,6 +24,16 @@ public final class FloatKernels {
             return FloatKernels.reluCompact(z, active, len);
         }
 
+        /** {@link FloatKernels#dotActive}; a vector kernel may sum all {@code len} products instead (the others are +0 · b). */
+        default float dotActive(float[] a, float[] b, int[] active, int count, int len) {
+            return FloatKernels.dotActive(a, b, active, count, len);
+        }
+
+        /** {@link FloatKernels#keepActive}; a vector kernel may take the list from {@code h ≠ +0} instead. */
+        default void keepActive(float[] dst, float[] src, float[] h, int[] active, int count, int len) {
+            FloatKernels.keepActive(dst, src, active, count, len);
+        }
+
         /** A few words for benchmark tables: which kernel, and its vector width. */
         default String describe() {
             return "plain Java kernel";
@@ -147,6 +157,31 @@ public final class FloatKernels {
             z[k] = Math.max(z[k], 0f);  // max(−0, +0) = +0 and max(NaN, 0) = NaN, as Mlp.relu
         }
         return listActive(z, active, len);
+    }
+
+    /**
+     * Σ_{q &lt; count} a[k_q] · b[k_q], k_q = {@code active[q]}, in list order: the dot product of a
+     * and b over [0, len) when a is +0 outside the list (h2 after {@link #reluCompact}).
+     */
+    public static float dotActive(float[] a, float[] b, int[] active, int count, int len) {
+        float sum = 0f;
+        for (int q = 0; q < count; q++) {
+            int k = active[q];
+            sum += a[k] * b[k];
+        }
+        return sum;
+    }
+
+    /**
+     * dst[k] = src[k] for the listed k = {@code active[q]}, q &lt; count, and dst[k] = +0 for the
+     * other k in [0, len): ReLU's derivative applied to a gradient. dst and src must differ.
+     */
+    public static void keepActive(float[] dst, float[] src, int[] active, int count, int len) {
+        java.util.Arrays.fill(dst, 0, len, 0f);
+        for (int q = 0; q < count; q++) {
+            int k = active[q];
+            dst[k] = src[k];
+        }
     }
 
     /** The list pass of {@link #reluCompact}: the indices k in [0, len) with z[k] ≠ +0, in increasing order. */

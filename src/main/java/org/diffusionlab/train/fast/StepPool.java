@@ -83,6 +83,16 @@ final class StepPool implements AutoCloseable {
 
     /** Runs every task in [0, tasks) once (some possibly twice, see the class comment) and waits for all of them. */
     void run(int tasks, Task task) {
+        run(tasks, task, null);
+    }
+
+    /**
+     * As {@link #run(int, Task)}, but the caller's thread first runs {@code callerFirst} (if not
+     * null) exactly once, after the workers have started on the tasks: serial work that the tasks
+     * do not read (the trainer draws the next step's noise there) overlaps with them instead of
+     * leaving the workers waiting.
+     */
+    void run(int tasks, Task task, Runnable callerFirst) {
         if (tasks > completed.length()) {
             throw new IllegalArgumentException("tasks = " + tasks + " is invalid: must be <= " + completed.length());
         }
@@ -92,6 +102,7 @@ final class StepPool implements AutoCloseable {
         round++;
         ticket.set(round << 32);
         for (Thread w : workers) LockSupport.unpark(w);
+        if (callerFirst != null) callerFirst.run();
         work(0, round);
         Throwable t = failure;
         if (t != null) {

@@ -1,6 +1,8 @@
 package org.diffusionlab.train.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +36,40 @@ final class VectorKernels implements FloatKernels.RowCombination {
         }
         for (; i < len; i++) z[i] = Math.max(z[i], 0f);
         return FloatKernels.listActive(z, active, len);
+    }
+
+    /**
+     * Σ_i a[i] · b[i] over all of [0, len), one fused multiply-add per lane and a lane sum: equal to
+     * {@link FloatKernels#dotActive} up to rounding when a is +0 outside the list (16 loads and
+     * one reduction instead of a gather per active unit).
+     */
+    @Override
+    public float dotActive(float[] a, float[] b, int[] active, int count, int len) {
+        int lanes = S.length();
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (; i + lanes <= len; i += lanes) {
+            acc = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) sum = Math.fma(a[i], b[i], sum);
+        return sum;
+    }
+
+    /**
+     * dst[k] = h[k] ≠ +0 ? src[k] : +0 over [0, len), by a lane mask instead of a fill and a
+     * scatter; for h as {@link #reluCompact} left it (≥ +0 or NaN), the units with h[k] ≠ +0 are
+     * exactly the listed ones (NaN ≠ 0, so NaN counts as active, as in the list).
+     */
+    @Override
+    public void keepActive(float[] dst, float[] src, float[] h, int[] active, int count, int len) {
+        int lanes = S.length();
+        int i = 0;
+        for (; i + lanes <= len; i += lanes) {
+            VectorMask<Float> off = FloatVector.fromArray(S, h, i).compare(VectorOperators.EQ, 0f);
+            FloatVector.fromArray(S, src, i).blend(0f, off).intoArray(dst, i);
+        }
+        for (; i < len; i++) dst[i] = h[i] == 0f ? 0f : src[i];
     }
 
     @Override

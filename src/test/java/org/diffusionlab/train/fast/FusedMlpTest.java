@@ -236,4 +236,40 @@ class FusedMlpTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
+    @DisplayName("dotActive and keepActive after reluCompact equal their sparse definitions, NaN counting as active, for lengths 0..40")
+    void elementwiseKernelsFollowTheActiveList(String name, FloatKernels.RowCombination kernel) {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int len = 0; len <= 40; len++) {
+            float[] h = new float[len], b = new float[len], src = new float[len], dst = new float[len];
+            for (int k = 0; k < len; k++) {
+                h[k] = k == 17 ? Float.NaN : (float) rng.nextGaussian();
+                b[k] = (float) rng.nextGaussian();
+                src[k] = (float) rng.nextGaussian();
+                dst[k] = Float.NaN;  // every element must be overwritten
+            }
+            int[] active = new int[len];
+            int count = kernel.reluCompact(h, active, len);
+            kernel.keepActive(dst, src, h, active, count, len);
+            double expected = 0, bound = 0;
+            for (int k = 0, q = 0; k < len; k++) {
+                boolean listed = q < count && active[q] == k;
+                if (listed) q++;
+                assertEquals(listed ? src[k] : 0f, dst[k], 0f, "len " + len + ", keepActive at " + k);
+                if (listed && k != 17) {
+                    expected += (double) h[k] * b[k];
+                    bound += Math.abs((double) h[k] * b[k]);
+                }
+            }
+            float dot = kernel.dotActive(h, b, active, count, len);
+            if (len > 17) {
+                assertTrue(Float.isNaN(dot), "len " + len + ": the NaN unit reaches the dot product");
+            } else {
+                // float summation of ≤ 40 terms: |error| ≤ 40 · 2⁻²⁴ · Σ|terms|
+                assertEquals(expected, dot, 40 * 0x1p-24 * bound, "len " + len + ", dotActive");
+            }
+        }
+    }
 }
