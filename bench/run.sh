@@ -8,7 +8,7 @@
 #   bench/run.sh image [options]      # one training step of the digits U-Net: Java vs PyTorch vs NumPy (ImageBench)
 #   bench/run.sh jmh [JMH options]    # the kernel microbenchmarks instead
 #   bench/run.sh final                # the README's tables: training (3 rounds, NumPy 1 and 2 threads, PyTorch),
-#                                     # image step (3 rounds) and ConvBench; ≈ 7 min on a quiet 2-core machine
+#                                     # image step (3 rounds) and ConvBench; ≈ 9 min on a quiet 2-core machine (measured 2026-12-05)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -o -f bench/pom.xml package -DskipTests 2>/dev/null || mvn -q -f bench/pom.xml package -DskipTests
