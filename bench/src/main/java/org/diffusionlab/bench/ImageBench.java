@@ -83,7 +83,7 @@ public final class ImageBench implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "step: digits U-Net (8x8, base 16, levels 1-2, 10 labels + none), batch 64, AdamW + clip + EMA; "
                 + "median of %d timed steps per run, %d rounds%n", steps, rounds);
-        System.out.println(TrainBench.machine(python));
+        System.out.println(TrainBench.machine());
         System.out.println("load average before: " + TrainBench.loadAverage());
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (TrainBench.Run run : runs) results.put(run.name(), new ArrayList<>());

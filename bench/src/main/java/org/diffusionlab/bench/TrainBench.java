@@ -106,7 +106,7 @@ public final class TrainBench implements Callable<Integer> {
 
         System.out.printf(Locale.ROOT, "recipe: 1500 points, T=100, MLP 3-128-128-2, %d full-batch steps, lr 2e-3, momentum 0.999; %d rounds%n",
                 steps, rounds);
-        System.out.println(machine(python));
+        System.out.println(machine());
         System.out.println("load average before: " + loadAverage());
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (Run run : runs) results.put(run.name(), new ArrayList<>());
@@ -213,7 +213,7 @@ public final class TrainBench implements Callable<Integer> {
      * One line about the machine: CPU model (/proc/cpuinfo, with family/model and whether AVX-512 is
      * there), cores, JDK, and the row kernel the Java run uses (from a child JVM with the module).
      */
-    static String machine(String python) {
+    static String machine() {
         String model = "unknown CPU", family = "?", number = "?";
         boolean avx512 = false;
         try {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -112,7 +113,7 @@ public final class IsolationCheck {
         }
         Compiler javac = new Compiler();
         Path stubs = work.resolve("stubs");
-        javac.compile(write(work.resolve("stubs-src"), sources, Set.copyOf(sources.keySet()), null), stubs, "");
+        javac.compile(write(work.resolve("stubs-src"), sources, Set.copyOf(sources.keySet()), solving(null)), stubs, "");
 
         List<String> failures = new ArrayList<>();
         StringBuilder summary = new StringBuilder();
@@ -130,7 +131,7 @@ public final class IsolationCheck {
                 }
                 Path dir = work.resolve(lab.getKey() + "-" + id);
                 Path classes = dir.resolve("classes");
-                javac.compile(write(dir.resolve("src"), sources, ex.getValue(), id), classes, stubs + java.io.File.pathSeparator);
+                javac.compile(write(dir.resolve("src"), sources, ex.getValue(), solving(id)), classes, stubs + java.io.File.pathSeparator);
                 List<GradeResult> results = grade(lab.getKey(), List.of(classes, stubs, graders), dir.resolve("grades"));
                 n++;
                 for (GradeResult r : results) {
@@ -186,22 +187,28 @@ public final class IsolationCheck {
     }
 
     /**
-     * Writes {@code files} of {@code sources} under {@code dir}, with the regions of exercise {@code solved}
-     * and the helper regions (no stub text) solved, every other region stubbed; {@code solved == null}
-     * gives the labs edition.
+     * The regions to keep solved when only exercise {@code solved} is: its own and the helper regions (no
+     * stub text); {@code solved == null} keeps none (the labs edition).
      */
-    private static List<Path> write(Path dir, Map<String, String> sources, Set<String> files, String solved)
+    private static Predicate<String> solving(String solved) {
+        return stub -> {
+            if (solved == null) return false;
+            String id = exerciseOf(stub);
+            return id == null ? stub == null : id.equals(solved);
+        };
+    }
+
+    /**
+     * Writes {@code files} of {@code sources} under {@code dir}, every solution region whose stub text
+     * {@code keep} accepts solved and every other one stubbed ({@link LabGenerator#generate(String, String, Predicate)}).
+     */
+    static List<Path> write(Path dir, Map<String, String> sources, Set<String> files, Predicate<String> keep)
             throws IOException, LabGenerator.MarkerException {
         List<Path> out = new ArrayList<>();
         for (String rel : files) {
-            String text = solved == null ? LabGenerator.generate(sources.get(rel), rel)
-                    : LabGenerator.generate(sources.get(rel), rel, stub -> {
-                        String id = exerciseOf(stub);
-                        return id == null ? stub == null : id.equals(solved);
-                    });
             Path target = dir.resolve(rel);
             Files.createDirectories(target.getParent());
-            Files.writeString(target, text, StandardCharsets.UTF_8);
+            Files.writeString(target, LabGenerator.generate(sources.get(rel), rel, keep), StandardCharsets.UTF_8);
             out.add(target);
         }
         return out;
@@ -393,7 +400,7 @@ public final class IsolationCheck {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
+    static void delete(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

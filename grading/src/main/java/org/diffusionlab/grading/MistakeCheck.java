@@ -1,14 +1,13 @@
 package org.diffusionlab.grading;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +55,9 @@ public final class MistakeCheck {
 
     private static final String LAB_DIR = "java/org/diffusionlab/labs/";
 
+    /** Keep every solution region solved (LabGenerator's {@code keep}): the entries edit complete solutions. */
+    private static final Predicate<String> ALL = stub -> true;
+
     private MistakeCheck() {}
 
     /**
@@ -73,19 +75,19 @@ public final class MistakeCheck {
         }
     }
 
-    /** What one entry did: points lost per exercise (only the exercises that lost some), whether the hint (a mistake) or the note (a variant) showed. */
-    public record Outcome(Entry entry, Map<String, Double> lost, boolean hinted, String feedback) {
+    /** What one entry did: points lost per exercise (only the exercises that lost some), whether its hint (a mistake) or its note (a variant, if it has one) showed. */
+    public record EntryOutcome(Entry entry, Map<String, Double> lost, boolean shown) {
         boolean onlyOwn() {
             return entry.mistake() && lost.size() == 1 && lost.containsKey(entry.exercise());
         }
 
         boolean ok() {
-            return entry.mistake() ? onlyOwn() && hinted : lost.isEmpty() && hinted;
+            return entry.mistake() ? onlyOwn() && shown : lost.isEmpty() && shown;
         }
     }
 
     /** Failures (empty = every entry behaved), the per-entry outcomes, and the printed summary. */
-    public record Result(List<String> failures, List<Outcome> outcomes, String summary) {
+    public record Result(List<String> failures, List<EntryOutcome> outcomes, String summary) {
         public boolean ok() {
             return failures.isEmpty();
         }
@@ -201,10 +203,10 @@ public final class MistakeCheck {
         }
         IsolationCheck.Compiler javac = new IsolationCheck.Compiler();
         Path solved = work.resolve("solved");
-        javac.compile(write(work.resolve("solved-src"), sources, sources.keySet()), solved, "");
+        javac.compile(IsolationCheck.write(work.resolve("solved-src"), sources, sources.keySet(), ALL), solved, "");
 
         List<String> failures = new ArrayList<>();
-        List<Outcome> outcomes = new ArrayList<>();
+        List<EntryOutcome> outcomes = new ArrayList<>();
         StringBuilder summary = new StringBuilder();
         summary.append(String.format(Locale.ROOT, "%-10s %8s %10s %8s %8s%n", "lab", "mistakes", "only-own", "hinted", "variants"));
         int n = 0;
@@ -226,7 +228,7 @@ public final class MistakeCheck {
                 }
                 Path classes = dir.resolve("classes");
                 try {
-                    javac.compile(write(dir.resolve("src"), edited, Set.of(rel)), classes, solved + java.io.File.pathSeparator);
+                    javac.compile(IsolationCheck.write(dir.resolve("src"), edited, Set.of(rel), ALL), classes, solved + File.pathSeparator);
                 } catch (IllegalStateException compileError) {
                     failures.add(e.label() + ": does not compile: " + compileError.getMessage());
                     continue;
@@ -240,14 +242,13 @@ public final class MistakeCheck {
                 });
                 StringBuilder feedback = new StringBuilder();
                 for (GradeResult r : results) {
-                    if (e.mistake() && r.exercise().equals(e.exercise()) && r.outcome() != org.diffusionlab.grading.Outcome.PASSED) {
+                    if (e.mistake() && r.exercise().equals(e.exercise()) && r.outcome() != Outcome.PASSED) {
                         feedback.append(r.output()).append('\n');
                     }
                 }
                 boolean hint = e.mistake() && feedback.toString().toLowerCase(Locale.ROOT).contains(e.hint().toLowerCase(Locale.ROOT));
                 boolean noted = e.note() == null || results.stream().anyMatch(r -> r.output().contains(e.note()));
-                // for a variant, "hinted" records whether its note (if any) was shown
-                Outcome o = new Outcome(e, lost, e.mistake() ? hint : noted, feedback.toString());
+                EntryOutcome o = new EntryOutcome(e, lost, e.mistake() ? hint : noted);
                 outcomes.add(o);
                 if (e.mistake()) {
                     mistakes++;
@@ -267,7 +268,7 @@ public final class MistakeCheck {
                     }
                     if (!lost.isEmpty()) {
                         failures.add(e.label() + ": a correct variant loses points on " + lost.keySet() + ": "
-                                + firstLines(results.stream().filter(r -> r.outcome() != org.diffusionlab.grading.Outcome.PASSED
+                                + firstLines(results.stream().filter(r -> r.outcome() != Outcome.PASSED
                                         && !r.manual()).map(GradeResult::output).findFirst().orElse("")));
                     }
                 }
@@ -299,19 +300,6 @@ public final class MistakeCheck {
             }
         }
         return points;
-    }
-
-    /** Writes {@code files} of {@code sources} under {@code dir} with every solution region kept. */
-    private static List<Path> write(Path dir, Map<String, String> sources, Set<String> files)
-            throws IOException, LabGenerator.MarkerException {
-        List<Path> out = new ArrayList<>();
-        for (String rel : files) {
-            Path target = dir.resolve(rel);
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, LabGenerator.generate(sources.get(rel), rel, stub -> true), StandardCharsets.UTF_8);
-            out.add(target);
-        }
-        return out;
     }
 
     /** Command line entry point; see the class comment. */
@@ -359,7 +347,7 @@ public final class MistakeCheck {
             try {
                 Result r = check(solutions, graders, fixtures, labs, work);
                 if (verbose) {
-                    for (Outcome o : r.outcomes()) {
+                    for (EntryOutcome o : r.outcomes()) {
                         out.println((o.ok() ? "ok   " : "FAIL ") + o.entry().label() + (o.lost().isEmpty() ? "" : " lost " + o.lost()));
                     }
                 }
@@ -367,18 +355,8 @@ public final class MistakeCheck {
                 out.flush();
                 return r.ok() ? 0 : 1;
             } finally {
-                delete(work);
+                IsolationCheck.delete(work);
             }
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

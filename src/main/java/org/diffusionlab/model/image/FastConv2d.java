@@ -22,8 +22,9 @@ import java.util.stream.IntStream;
  * the JIT turns into SIMD instructions, or, when the JVM has the Vector API module,
  * {@code VectorConvProducts} with blocks of the result held in registers; the readable loops instead
  * jump between the nine neighbours of each pixel. For stride-1 convolutions whose output has the
- * input's size, im2col and col2im move whole shifted images with one copy each
- * ({@link #im2colSameSize}). The batch is processed in chunks of about {@value #CHUNK_COLUMNS}
+ * input's size, im2col copies and col2im adds one contiguous run per row and kernel offset
+ * ({@link #im2colSameSize}; {@link #col2imSameSize} zeroes the padding entries of its input in place).
+ * The batch is processed in chunks of about {@value #CHUNK_COLUMNS}
  * columns, so X_col, Y and their gradients stay in the processor's cache (a whole batch of 400
  * images would need tens of megabytes per layer); backward rebuilds each chunk's X_col instead of
  * keeping it from forward. In plain Java dW = δ·X_colᵀ is computed as a sum of outer products over

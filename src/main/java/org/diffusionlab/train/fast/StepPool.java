@@ -81,16 +81,12 @@ final class StepPool implements AutoCloseable {
         this(threads, maxTasks, DEFAULT_BACKUP_AFTER_NANOS);
     }
 
-    /** Runs every task in [0, tasks) once (some possibly twice, see the class comment) and waits for all of them. */
-    void run(int tasks, Task task) {
-        run(tasks, task, null);
-    }
-
     /**
-     * As {@link #run(int, Task)}, but the caller's thread first runs {@code callerFirst} (if not
-     * null) exactly once, after the workers have started on the tasks: serial work that the tasks
-     * do not read (the trainer draws the next step's noise there) overlaps with them instead of
-     * leaving the workers waiting.
+     * Runs every task in [0, tasks) once (some possibly twice, see the class comment) and waits for
+     * all of them. The caller's thread first runs {@code callerFirst} (if not null) exactly once,
+     * after the workers have started on the tasks: serial work that the tasks do not read (the
+     * trainer draws the next step's noise there) overlaps with them instead of leaving the workers
+     * waiting.
      */
     void run(int tasks, Task task, Runnable callerFirst) {
         if (tasks > completed.length()) {

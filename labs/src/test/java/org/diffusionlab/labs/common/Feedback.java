@@ -38,11 +38,11 @@ public final class Feedback {
     /** Relative tolerance of double arithmetic done in another order: rounding only. */
     public static final double TOL = 1e-9;
 
-    /** Relative tolerance of work done in float: 512 roundings of u = 2⁻²⁴ (see the class comment). */
-    public static final double FLOAT_TOL = 512 * Math.ulp(1.0f) / 2;
-
     /** float's unit roundoff u = 2⁻²⁴. */
     private static final double UNIT_ROUNDOFF = Math.ulp(1.0f) / 2;
+
+    /** Relative tolerance of work done in float: 512 roundings of u = 2⁻²⁴ (see the class comment). */
+    public static final double FLOAT_TOL = 512 * UNIT_ROUNDOFF;
 
     private Feedback() {}
 
