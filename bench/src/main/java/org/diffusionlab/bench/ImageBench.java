@@ -2,7 +2,6 @@ package org.diffusionlab.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,18 +83,8 @@ public final class ImageBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "step: digits U-Net (8x8, base 16, levels 1-2, 10 labels + none), batch 64, AdamW + clip + EMA; "
                 + "median of %d timed steps per run, %d rounds%n", steps, rounds);
         System.out.println(TrainBench.machine());
-        System.out.println("load average before: " + TrainBench.loadAverage());
-        Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
-        for (TrainBench.Run run : runs) results.put(run.name(), new ArrayList<>());
-        for (int round = 0; round < rounds; round++) {
-            for (int j = 0; j < runs.size(); j++) {
-                TrainBench.Run run = runs.get((j + round) % runs.size());
-                Map<String, String> result = TrainBench.execute(run);
-                results.get(run.name()).add(result);
-                System.out.printf(Locale.ROOT, "round %d  %-10s %s%n", round + 1, run.name(), result.get("_line"));
-            }
-        }
-        System.out.println("load average after: " + TrainBench.loadAverage());
+        Map<String, List<Map<String, String>>> results = TrainBench.interleave(runs, rounds,
+                (run, result) -> String.format(Locale.ROOT, "%-10s %s", run.name(), result.get("_line")));
         System.out.println();
         System.out.printf(Locale.ROOT, "%-10s | %-26s | %-14s | %s%n", "backend", "ms/step min / median / max", "CPU ms/step", "detail");
         System.out.println("-".repeat(90));

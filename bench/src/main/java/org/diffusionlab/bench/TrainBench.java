@@ -107,6 +107,20 @@ public final class TrainBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "recipe: 1500 points, T=100, MLP 3-128-128-2, %d full-batch steps, lr 2e-3, momentum 0.999; %d rounds%n",
                 steps, rounds);
         System.out.println(machine());
+        Map<String, List<Map<String, String>>> results = interleave(runs, rounds, (run, result) -> String.format(Locale.ROOT,
+                "%-12s %8.3f s  %s", run.name(), Double.parseDouble(result.get("seconds")), result.getOrDefault("_line", "")));
+        printTable(results, rounds, steps);
+        return 0;
+    }
+
+    /**
+     * Runs every run once per round, each as a fresh process, the order rotated by one each round (so load that
+     * hits a round hits every backend), printing one line per run ({@code line}) between the load averages
+     * before and after; returns each run's results in round order.
+     */
+    static Map<String, List<Map<String, String>>> interleave(List<Run> runs, int rounds,
+                                                             java.util.function.BiFunction<Run, Map<String, String>, String> line)
+            throws IOException, InterruptedException {
         System.out.println("load average before: " + loadAverage());
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (Run run : runs) results.put(run.name(), new ArrayList<>());
@@ -115,13 +129,11 @@ public final class TrainBench implements Callable<Integer> {
                 Run run = runs.get((j + round) % runs.size());
                 Map<String, String> result = execute(run);
                 results.get(run.name()).add(result);
-                System.out.printf(Locale.ROOT, "round %d  %-12s %8.3f s  %s%n", round + 1, run.name(),
-                        Double.parseDouble(result.get("seconds")), result.getOrDefault("_line", ""));
+                System.out.printf(Locale.ROOT, "round %d  %s%n", round + 1, line.apply(run, result));
             }
         }
         System.out.println("load average after: " + loadAverage());
-        printTable(results, rounds, steps);
-        return 0;
+        return results;
     }
 
     private void require(boolean ok, String option, int value) {
