@@ -1,6 +1,7 @@
 package org.diffusionlab.train.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,20 +23,63 @@ final class VectorKernels implements FloatKernels.RowCombination {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    private static final VectorSpecies<Integer> BITS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;
+    /** Lane q of a {@link #BITS} vector holds 2^q: summing it under a mask gives the mask's bits. */
+    private static final IntVector LANE_BIT = IntVector.fromArray(BITS, laneBits(BITS.length()), 0);
+    /** Row b (8 ints from 8·b) lists the set bits of the byte b in increasing order, then zeros. */
+    private static final int[] POSITIONS = positions();
+
     /**
      * {@link FloatKernels#reluCompact} with the ReLU pass in the same vector tiles as
      * {@link #addRowCombination} (from index 0), so that each load reads exactly one earlier vector
-     * store (store-to-load forwarding) instead of straddling two.
+     * store (store-to-load forwarding) instead of straddling two; the list of active units is built
+     * a byte of lanes at a time: the byte of "z ≠ +0" bits picks a row of {@link #POSITIONS}, which
+     * is stored whole (8 ints, offset by the byte's first index) at the end of the list, and the list
+     * grows by the byte's bit count. Same list as {@link FloatKernels#listActive}, with no per-unit
+     * loop (that loop was ≈ 20 % of a training step).
      */
     @Override
     public int reluCompact(float[] z, int[] active, int len) {
         int lanes = S.length();
         int i = 0;
-        for (; i + lanes <= len; i += lanes) {
-            FloatVector.fromArray(S, z, i).max(0f).intoArray(z, i);  // max(NaN, 0) = NaN, as Math.max
+        int count = 0;
+        int room = Math.max(lanes, 8);  // a chunk writes at most this far past its first free slot
+        for (; i + lanes <= len && active.length - count >= room; i += lanes) {
+            FloatVector v = FloatVector.fromArray(S, z, i).max(0f);  // max(NaN, 0) = NaN, as Math.max
+            v.intoArray(z, i);
+            VectorMask<Integer> on = v.reinterpretAsInts().compare(VectorOperators.NE, 0);
+            int bits = IntVector.zero(BITS).blend(LANE_BIT, on).reduceLanes(VectorOperators.OR);
+            for (int b = 0; b < lanes; b += 8) {
+                int octet = (bits >>> b) & 0xFF;
+                IntVector.fromArray(EIGHT, POSITIONS, 8 * octet).add(i + b).intoArray(active, count);
+                count += Integer.bitCount(octet);
+            }
         }
-        for (; i < len; i++) z[i] = Math.max(z[i], 0f);
-        return FloatKernels.listActive(z, active, len);
+        for (; i < len; i++) {
+            z[i] = Math.max(z[i], 0f);
+            int bits = Float.floatToRawIntBits(z[i]);
+            if (count < active.length) active[count] = i;
+            count += (bits | -bits) >>> 31;
+        }
+        return count;
+    }
+
+    private static int[] laneBits(int lanes) {
+        int[] a = new int[lanes];
+        for (int q = 0; q < lanes; q++) a[q] = 1 << q;
+        return a;
+    }
+
+    private static int[] positions() {
+        int[] table = new int[256 * 8];
+        for (int b = 0; b < 256; b++) {
+            int n = 0;
+            for (int q = 0; q < 8; q++) {
+                if ((b & (1 << q)) != 0) table[8 * b + n++] = q;
+            }
+        }
+        return table;
     }
 
     /**

@@ -199,6 +199,14 @@ class FusedMlpTest {
             for (int q = 0; q < count; q++) actual.add(active[q]);
             assertEquals(expected, actual, "len " + len);
         }
+        // every unit active, with the list exactly len long: its end is reached inside vector tiles
+        for (int len = 0; len <= 140; len++) {
+            float[] z = new float[len];
+            for (int k = 0; k < len; k++) z[k] = 1f + k;
+            int[] active = new int[len];
+            assertEquals(len, kernel.reluCompact(z, active, len), "len " + len + ", all active");
+            for (int k = 0; k < len; k++) assertEquals(k, active[k], "len " + len + ", all active, entry " + k);
+        }
         // NaN at 0 (inside a 16-lane vector tile) and at 17 (in the scalar tail), among −1, 1, 0
         float[] nan = new float[20];
         for (int k = 0; k < nan.length; k++) nan[k] = k % 3 - 1f;

@@ -77,4 +77,11 @@ public class KernelBench {
         System.arraycopy(zSource, 0, z, 0, H);
         return FloatKernels.reluCompact(z, compacted, H);
     }
+
+    /** {@link #reluCompact} with {@code FloatKernels.fastest()} (the Vector API kernel under {@code run.sh jmh}). */
+    @Benchmark
+    public int reluCompactFastest() {
+        System.arraycopy(zSource, 0, z, 0, H);
+        return FloatKernels.fastest().reluCompact(z, compacted, H);
+    }
 }
