@@ -30,7 +30,10 @@ import org.ejml.simple.SimpleMatrix;
  * active units than layer 1 (measured on the lab's recipe: ≈29 vs ≈39 of 128), so summing over
  * the active units of layer 2 is the smaller of the two sparse products.
  * Skipping inactive units (about half of them) halves the work of the three {@code H × H}
- * products and changes no result: the skipped terms are exactly zero.
+ * products and changes no result: the skipped terms are exactly zero. Each layer's bias, product
+ * and ReLU is one kernel call ({@link FloatKernels.RowCombination#affineRelu}), and so is each
+ * product times ReLU's derivative ({@link FloatKernels.RowCombination#maskedCombination}), so that
+ * a vector kernel keeps the row in registers between them.
  */
 public final class FusedMlp {
 
