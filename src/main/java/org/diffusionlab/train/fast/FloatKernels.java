@@ -34,6 +34,32 @@ public final class FloatKernels {
             FloatKernels.keepActive(dst, src, active, count, len);
         }
 
+        /**
+         * h = max(bias + Σ_{q &lt; count} coef[k_q] · rows[k_q], 0) over [0, len), listing the units
+         * with h ≠ +0 in {@code hActive} (returns their number): one layer's forward pass, the same
+         * numbers as a copy of bias, {@link #addRowCombination} and {@link #reluCompact}, which is
+         * what this default does; a vector kernel may keep h in registers between the three.
+         */
+        default int affineRelu(float[] h, float[] bias, float[][] rows, float[] coef, int[] active, int count,
+                               int[] hActive, int len) {
+            System.arraycopy(bias, 0, h, 0, len);
+            addRowCombination(h, rows, coef, active, count, len);
+            return reluCompact(h, hActive, len);
+        }
+
+        /**
+         * dst = [h ≠ +0] ⊙ Σ_{q &lt; count} coef[k_q] · rows[k_q] over [0, len): a row combination
+         * times ReLU's derivative at h (h as {@link #reluCompact} left it, listed in hActive). The
+         * same numbers as zeroing {@code scratch}, {@link #addRowCombination} into it and
+         * {@link #keepActive}, which is what this default does; a vector kernel may skip scratch.
+         */
+        default void maskedCombination(float[] dst, float[][] rows, float[] coef, int[] active, int count,
+                                       float[] h, int[] hActive, int hCount, float[] scratch, int len) {
+            java.util.Arrays.fill(scratch, 0, len, 0f);
+            addRowCombination(scratch, rows, coef, active, count, len);
+            keepActive(dst, scratch, h, hActive, hCount, len);
+        }
+
         /** A few words for benchmark tables: which kernel, and its vector width. */
         default String describe() {
             return "plain Java kernel";

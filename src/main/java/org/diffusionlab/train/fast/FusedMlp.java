@@ -30,7 +30,10 @@ import org.ejml.simple.SimpleMatrix;
  * active units than layer 1 (measured on the lab's recipe: ≈29 vs ≈39 of 128), so summing over
  * the active units of layer 2 is the smaller of the two sparse products.
  * Skipping inactive units (about half of them) halves the work of the three {@code H × H}
- * products and changes no result: the skipped terms are exactly zero.
+ * products and changes no result: the skipped terms are exactly zero. Each layer's bias, product
+ * and ReLU is one kernel call ({@link FloatKernels.RowCombination#affineRelu}), and so is each
+ * product times ReLU's derivative ({@link FloatKernels.RowCombination#maskedCombination}), so that
+ * a vector kernel keeps the row in registers between them.
  */
 public final class FusedMlp {
 
@@ -200,14 +203,9 @@ public final class FusedMlp {
         Arrays.fill(rowCount, 0);
         for (int r = 0; r < rows; r++) {
             float[] x = s.x[r], h1 = s.h1[r], h2 = s.h2[r], dz1 = s.dz1[r];
-            // forward: layer 1, ReLU
-            System.arraycopy(b1, 0, h1, 0, H);
-            kernel.addRowCombination(h1, w1, x, s.allInputs, in, H);
-            int n1 = kernel.reluCompact(h1, a1, H);
-            // layer 2 from the active units of layer 1 only, ReLU
-            System.arraycopy(b2, 0, h2, 0, H);
-            kernel.addRowCombination(h2, w2, h1, a1, n1, H);
-            int n2 = kernel.reluCompact(h2, a2, H);
+            // forward: layer 1, ReLU; layer 2 from the active units of layer 1 only, ReLU
+            int n1 = kernel.affineRelu(h1, b1, w1, x, s.allInputs, in, a1, H);
+            int n2 = kernel.affineRelu(h2, b2, w2, h1, a1, n1, a2, H);
             // output layer (h2 is +0 off A2) and the loss gradient G
             for (int o = 0; o < out; o++) {
                 float y = b3[o] + kernel.dotActive(h2, w3t[o], a2, n2, H);
@@ -216,9 +214,7 @@ public final class FusedMlp {
                 s.outGrad[o][r] = s.rowGrad[o] = scale * diff;
             }
             // dz2 = (G·W3ᵀ) ⊙ [z2 > 0] (dh1 as scratch), db2; dz2 kept transposed on A2 for dW2ᵀ
-            Arrays.fill(dh1, 0f);
-            kernel.addRowCombination(dh1, w3t, s.rowGrad, s.allOutputs, out, H);
-            kernel.keepActive(dz2, dh1, h2, a2, n2, H);
+            kernel.maskedCombination(dz2, w3t, s.rowGrad, s.allOutputs, out, h2, a2, n2, dh1, H);
             FloatKernels.add(dz2, b2g, H);
             for (int q = 0; q < n2; q++) {
                 int j = a2[q];
@@ -226,9 +222,7 @@ public final class FusedMlp {
                 s.rowsOf[j][rowCount[j]++] = r;
             }
             // dh1 = dz2·W2ᵀ from A2 only; dz1 = dh1 on A1, 0 elsewhere
-            Arrays.fill(dh1, 0f);
-            kernel.addRowCombination(dh1, w2t, dz2, a2, n2, H);
-            kernel.keepActive(dz1, dh1, h1, a1, n1, H);
+            kernel.maskedCombination(dz1, w2t, dz2, a2, n2, h1, a1, n1, dh1, H);
             for (int c = 0; c < in; c++) s.xt[c][r] = x[c];
         }
         // sums over the block's rows, four rows per pass

@@ -1,5 +1,6 @@
 package org.diffusionlab.train.fast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,6 +242,51 @@ class FusedMlpTest {
                     for (int q = 0; q < count; q++) expected += (double) coef[active[q]] * rows[active[q]][i];
                     assertEquals(expected, y[i], 1e-5 * Math.max(1, i), "len " + len + ", count " + count + ", element " + i);
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} kernel")
+    @MethodSource("kernels")
+    @DisplayName("affineRelu and maskedCombination give the same bits as the steps they fuse, for lengths that take and skip the fused tiles")
+    void fusedLayersEqualTheirSteps(String name, FloatKernels.RowCombination kernel) {
+        SplittableRandom rng = new SplittableRandom(6);
+        // 128 and 256: one and two tiles of eight 16-float vectors; 8, 37 and 200: the unfused default
+        for (int len : new int[] {8, 37, 128, 200, 256}) {
+            float[][] rows = new float[9][len];
+            float[] coef = new float[9], bias = new float[len], h = new float[len];
+            for (int k = 0; k < 9; k++) {
+                coef[k] = (float) rng.nextGaussian();
+                for (int i = 0; i < len; i++) rows[k][i] = (float) rng.nextGaussian();
+            }
+            for (int i = 0; i < len; i++) {
+                bias[i] = (float) rng.nextGaussian();
+                h[i] = i % 7 == 3 ? Float.NaN : i % 3 == 0 ? 0f : Math.abs((float) rng.nextGaussian());
+            }
+            int[] hActive = new int[len];
+            int hCount = FloatKernels.listActive(h, hActive, len);
+            int[] active = {0, 2, 3, 4, 5, 6, 7, 8, 1};
+            for (int count = 0; count <= 9; count++) {
+                String where = "len " + len + ", count " + count;
+                float[] expected = bias.clone();
+                kernel.addRowCombination(expected, rows, coef, active, count, len);
+                int[] expectedList = new int[len];
+                int expectedCount = kernel.reluCompact(expected, expectedList, len);
+                float[] actual = new float[len];
+                java.util.Arrays.fill(actual, Float.NaN);
+                int[] actualList = new int[len];
+                assertEquals(expectedCount, kernel.affineRelu(actual, bias, rows, coef, active, count, actualList, len), where);
+                assertArrayEquals(expected, actual, where + ": affineRelu's h");
+                assertArrayEquals(java.util.Arrays.copyOf(expectedList, expectedCount), java.util.Arrays.copyOf(actualList, expectedCount), where + ": its list");
+
+                float[] sum = new float[len];
+                kernel.addRowCombination(sum, rows, coef, active, count, len);
+                float[] masked = new float[len];
+                kernel.keepActive(masked, sum, h, hActive, hCount, len);
+                float[] fused = new float[len];
+                java.util.Arrays.fill(fused, Float.NaN);  // every element must be overwritten
+                kernel.maskedCombination(fused, rows, coef, active, count, h, hActive, hCount, new float[len], len);
+                assertArrayEquals(masked, fused, where + ": maskedCombination");
             }
         }
     }
