@@ -54,7 +54,13 @@ public final class ImageStepOnce implements Callable<Integer> {
         if (steps < 1) throw new ParameterException(spec.commandLine(), "--steps " + steps + " is invalid: must be >= 1");
         if (warmup < 0) throw new ParameterException(spec.commandLine(), "--warmup " + warmup + " is invalid: must be >= 0");
         if (batch < 1) throw new ParameterException(spec.commandLine(), "--batch-size " + batch + " is invalid: must be >= 1");
-        var data = Digits.train();
+        var all = Digits.train();
+        // whole batches only: the trainer's epochs would end on a short batch (1442 = 22·64 + 34), a
+        // cheaper step that the Python runs, which draw 64 images every step, never take
+        if (batch > all.size()) {
+            throw new ParameterException(spec.commandLine(), "--batch-size " + batch + " is invalid: must be <= " + all.size() + " (the training images)");
+        }
+        var data = all.first(all.size() - all.size() % batch);
         int T = 100;
         SplittableRandom rng = new SplittableRandom(seed);
         UNet net = new UNet(UNet.Config.digits(data.classes(), T), rng);
