@@ -23,8 +23,9 @@ import java.util.stream.IntStream;
  * the JIT turns into SIMD instructions, or, when the JVM has the Vector API module,
  * {@code VectorConvProducts} with blocks of the result held in registers; the readable loops instead
  * jump between the nine neighbours of each pixel. For stride-1 convolutions whose output has the
- * input's size, im2col copies and col2im adds one contiguous run per row and kernel offset
- * ({@link #im2colSameSize}; {@link #col2imSameSize} zeroes the padding entries of its input in place).
+ * input's size, im2col copies one contiguous run per row and kernel offset ({@link #im2colSameSize}),
+ * and backward computes dx as a convolution of δ with the flipped weights ({@link #backward}), with
+ * no col2im.
  * Each half of the batch is processed in chunks of about {@value #CHUNK_COLUMNS}
  * columns, so X_col, Y and their gradients stay in the processor's cache (a whole batch of 400
  * images would need tens of megabytes per layer). In plain Java dW = δ·X_colᵀ is computed as a sum of outer products over
@@ -170,9 +171,12 @@ public final class FastConv2d {
         float[][] y = new float[0][];
         float[][] delta = new float[0][];
         float[][] dcols = new float[0][];
+        /** Same-size layers: δ of the part in float (N×C_out×H×W order), and dx of one chunk (C_in×P). */
+        float[] deltaFlat = new float[0];
+        float[][] dxRows = new float[0][];
         float[][] dW = new float[0][];
         double[] dB = new double[0];
-        /** H·65536 + W of the input {@link #cols} was filled for: im2col leaves the padding entries at 0, so another size needs a new buffer. */
+        /** H·65536 + W of the input {@link #cols} and {@link #dcols} were filled for: im2col leaves the padding entries at 0, so another size needs new buffers. */
         int geometry = -1;
         /** Whether {@link #cols} holds X_col of this part's only chunk from the last forward (then backward skips im2col). */
         boolean colsKept;
@@ -205,7 +209,10 @@ public final class FastConv2d {
                 if (n1 == n0) continue;
                 Part part = parts[q];
                 int columns = Math.min(perChunk, n1 - n0) * hw;
-                if (part.geometry != (h << 16) + w) part.cols = new float[0][];
+                if (part.geometry != (h << 16) + w) {
+                    part.cols = new float[0][];
+                    part.dcols = new float[0][];
+                }
                 part.geometry = (h << 16) + w;
                 part.cols = atLeast(part.cols, K, columns);
                 part.y = atLeast(part.y, out, columns);
@@ -230,16 +237,34 @@ public final class FastConv2d {
         return result;
     }
 
+    /**
+     * dL/dx, and dL/dW, dL/db added into the parameters' gradients, for δ = dy of the last forward.
+     * For {@link #sameSize} layers dx is itself a same-size convolution, of δ with the weights
+     * flipped and transposed, W'[c, (o, a, b')] = W[o, (c, k−1−a, k−1−b')]:
+     * dx[n, c, u, v] = Σ_{o, a, b'} W'[c, (o, a, b')]·δ[n, o, u + a − p, v + b' − p] (since 2p = k − 1),
+     * so backward builds the im2col matrix of δ (copies, as forward) and runs one more product,
+     * instead of scattering dX_col back with col2im. The centre rows (a = b' = p) of that matrix
+     * are δ itself, which dW = δ·X_colᵀ reads. Other layers use dX_col = Wᵀ·δ and col2im.
+     */
     Tensor backward(Tensor dy) {
         if (input == null) throw new IllegalStateException("backward before forward");
         Tensor.requireShape("dy", dy, conv.out, ho, wo);
         Tensor x = input;
-        int K = conv.in * conv.k * conv.k, out = conv.out, hw = ho * wo;
+        int k = conv.k, K = conv.in * k * k, out = conv.out, hw = ho * wo, centre = conv.padding * k + conv.padding;
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
+        boolean same = sameSize();
         float[][] W = toFloatRows(conv.weight.w(), out, K);
-        float[][] Wt = new float[K][out];
+        // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out)
+        float[][] Wb = same ? new float[conv.in][out * k * k] : new float[K][out];
         for (int o = 0; o < out; o++) {
-            for (int kk = 0; kk < K; kk++) Wt[kk][o] = W[o][kk];
+            for (int kk = 0; kk < K; kk++) {
+                if (same) {
+                    int c = kk / (k * k), a = (kk / k) % k, b = kk % k;
+                    Wb[c][(o * k + k - 1 - a) * k + k - 1 - b] = W[o][kk];
+                } else {
+                    Wb[kk][o] = W[o][kk];
+                }
+            }
         }
         Tensor dx = new Tensor(x.n, conv.in, h, w);
         parallel(PARTS, threads, (q0, q1) -> {
@@ -253,31 +278,60 @@ public final class FastConv2d {
                 if (n1 == n0) continue;
                 int columns = Math.min(perChunk, n1 - n0) * hw;
                 part.cols = atLeast(part.cols, K, columns);
-                part.delta = atLeast(part.delta, out, columns);
-                part.dcols = atLeast(part.dcols, K, columns);
                 if (products.readsTransposedColumns()) part.colsT = atLeast(part.colsT, columns, K);
+                float[][] delta;
+                if (same) {
+                    part.dcols = atLeast(part.dcols, out * k * k, columns);
+                    part.dxRows = atLeast(part.dxRows, conv.in, columns);
+                    int size = (n1 - n0) * out * hw;
+                    if (part.deltaFlat.length < size) part.deltaFlat = new float[size];
+                    for (int i = 0, src = n0 * out * hw; i < size; i++) part.deltaFlat[i] = (float) dy.data[src + i];
+                    delta = new float[out][];
+                    for (int o = 0; o < out; o++) delta[o] = part.dcols[o * k * k + centre];
+                } else {
+                    part.delta = atLeast(part.delta, out, columns);
+                    part.dcols = atLeast(part.dcols, K, columns);
+                    delta = part.delta;
+                }
                 for (int first = n0; first < n1; first += perChunk) {
                     int m = Math.min(perChunk, n1 - first), P = m * hw;
                     if (!part.colsKept) im2col(part.xf, first - n0, m, part.cols);
                     if (products.readsTransposedColumns()) transpose(part.cols, part.colsT, K, P);
-                    for (int b = 0; b < m; b++) {
-                        for (int o = 0; o < out; o++) {
-                            int src = ((first + b) * out + o) * hw, dst = b * hw;
-                            float[] d = part.delta[o];
-                            for (int p = 0; p < hw; p++) d[dst + p] = (float) dy.data[src + p];
+                    if (same) {
+                        im2colSameSize(part.deltaFlat, out, first - n0, m, part.dcols);
+                    } else {
+                        for (int b = 0; b < m; b++) {
+                            for (int o = 0; o < out; o++) {
+                                int src = ((first + b) * out + o) * hw, dst = b * hw;
+                                float[] d = delta[o];
+                                for (int p = 0; p < hw; p++) d[dst + p] = (float) dy.data[src + p];
+                            }
                         }
                     }
                     // dW += δ·X_colᵀ and db += δ·1
-                    products.weightGradient(part.delta, part.cols, part.colsT, part.dW, 0, out, K, P);
+                    products.weightGradient(delta, part.cols, part.colsT, part.dW, 0, out, K, P);
                     for (int o = 0; o < out; o++) {
                         double s = 0;
-                        for (int p = 0; p < P; p++) s += part.delta[o][p];
+                        for (int p = 0; p < P; p++) s += delta[o][p];
                         part.dB[o] += s;
                     }
-                    // dX_col = Wᵀ·δ, then added back onto the pixels
-                    for (int kk = 0; kk < K; kk++) Arrays.fill(part.dcols[kk], 0, P, 0f);
-                    products.multiply(Wt, part.delta, part.dcols, K, out, 0, P);
-                    col2im(part.dcols, first, m, dx);
+                    if (same) {
+                        // dx = W'·im2col(δ), written onto this chunk's images
+                        for (int c = 0; c < conv.in; c++) Arrays.fill(part.dxRows[c], 0, P, 0f);
+                        products.multiply(Wb, part.dcols, part.dxRows, conv.in, out * k * k, 0, P);
+                        for (int b = 0; b < m; b++) {
+                            for (int c = 0; c < conv.in; c++) {
+                                float[] d = part.dxRows[c];
+                                int dst = ((first + b) * conv.in + c) * hw, src = b * hw;
+                                for (int p = 0; p < hw; p++) dx.data[dst + p] = d[src + p];
+                            }
+                        }
+                    } else {
+                        // dX_col = Wᵀ·δ, then added back onto the pixels
+                        for (int kk = 0; kk < K; kk++) Arrays.fill(part.dcols[kk], 0, P, 0f);
+                        products.multiply(Wb, delta, part.dcols, K, out, 0, P);
+                        col2im(part.dcols, first, m, dx);
+                    }
                 }
             }
         });
@@ -299,7 +353,7 @@ public final class FastConv2d {
      */
     private void im2col(float[] xf, int first, int m, float[][] c) {
         if (sameSize()) {
-            im2colSameSize(xf, first, m, c);
+            im2colSameSize(xf, conv.in, first, m, c);
             return;
         }
         int k = conv.k, K = c.length;
@@ -319,12 +373,8 @@ public final class FastConv2d {
         }
     }
 
-    /** Adds each entry of a chunk's dX_col back onto the input pixel it was copied from. */
+    /** Adds each entry of a chunk's dX_col back onto the input pixel it was copied from (layers that are not {@link #sameSize}). */
     private void col2im(float[][] dcols, int first, int m, Tensor dx) {
-        if (sameSize()) {
-            col2imSameSize(dcols, first, m, dx);
-            return;
-        }
         int k = conv.k;
         for (int ch = 0; ch < conv.in; ch++) {
             for (int a = 0; a < k; a++) {
@@ -359,7 +409,7 @@ public final class FastConv2d {
      * valid pixel to the last. The entries of that run whose column j + b' − p fell outside the
      * image received a pixel of the neighbouring row; they are set back to 0 (the padding).
      */
-    private void im2colSameSize(float[] xf, int first, int m, float[][] c) {
+    private void im2colSameSize(float[] xf, int channels, int first, int m, float[][] c) {
         int k = conv.k, p = conv.padding, hw = h * w;
         for (int r = 0; r < c.length; r++) {
             int ch = r / (k * k), a = (r / k) % k, dv = r % k - p;
@@ -369,39 +419,10 @@ public final class FastConv2d {
             int len = (i1 - i0) * w - j0 - (w - j1);
             for (int img = 0; img < m; img++) {
                 int out = img * hw;
-                System.arraycopy(xf, ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv, row, out + i0 * w + j0, len);
+                System.arraycopy(xf, ((first + img) * channels + ch) * hw + (i0 + a - p) * w + j0 + dv, row, out + i0 * w + j0, len);
                 for (int i = i0; i < i1; i++) {
                     for (int j = 0; j < j0; j++) row[out + i * w + j] = 0f;
                     for (int j = j1; j < w; j++) row[out + i * w + j] = 0f;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #col2im} for {@link #sameSize}, the reverse of {@link #im2colSameSize}: the entries of
-     * dX_col that belong to the padding are set to 0 (no pixel receives them), then each run is
-     * added onto the image in one loop.
-     */
-    private void col2imSameSize(float[][] dcols, int first, int m, Tensor dx) {
-        int k = conv.k, p = conv.padding, hw = h * w;
-        for (int ch = 0; ch < conv.in; ch++) {
-            for (int a = 0; a < k; a++) {
-                for (int b = 0; b < k; b++) {
-                    int dv = b - p;
-                    int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
-                    if (i1 <= i0 || j1 <= j0) continue;
-                    float[] row = dcols[(ch * k + a) * k + b];
-                    int len = (i1 - i0) * w - j0 - (w - j1);
-                    for (int img = 0; img < m; img++) {
-                        int src = img * hw;
-                        for (int i = i0; i < i1; i++) {
-                            for (int j = 0; j < j0; j++) row[src + i * w + j] = 0f;
-                            for (int j = j1; j < w; j++) row[src + i * w + j] = 0f;
-                        }
-                        int from = src + i0 * w + j0, to = ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv;
-                        for (int q = 0; q < len; q++) dx.data[to + q] += row[from + q];
-                    }
                 }
             }
         }
