@@ -21,23 +21,28 @@ final class VectorConvProducts implements FastConv2d.Products {
     /**
      * C += A·B on columns [n0, n1): 4 rows of C × 3 vectors of columns (12 accumulators; per term
      * 3 loads of B and 4 broadcasts of A for 12 fused multiply-adds), then 4 rows × 1 vector, then
-     * the same for single rows, then a scalar tail.
+     * the same for single rows, then a scalar tail. The strip of columns is the outer loop, so
+     * that B's strip (depth × 3 vectors, ≤ 100 KB in the U-Net) stays in the core's L2 cache
+     * while every block of rows reads it, rather than streaming all of B once per block of rows.
      */
     @Override
     public void multiply(float[][] a, float[][] b, float[][] c, int rows, int depth, int n0, int n1) {
-        int L = S.length();
-        int i = 0;
-        for (; i + 4 <= rows; i += 4) {
-            int n = n0;
-            for (; n + 3 * L <= n1; n += 3 * L) fourRowsThreeVectors(a, b, c, i, depth, n);
-            for (; n + L <= n1; n += L) fourRowsOneVector(a, b, c, i, depth, n);
-            for (; n < n1; n++) {
+        int L = S.length(), fullRows = rows - rows % 4;
+        int n = n0;
+        for (; n + 3 * L <= n1; n += 3 * L) {
+            for (int i = 0; i < fullRows; i += 4) fourRowsThreeVectors(a, b, c, i, depth, n);
+        }
+        for (; n + L <= n1; n += L) {
+            for (int i = 0; i < fullRows; i += 4) fourRowsOneVector(a, b, c, i, depth, n);
+        }
+        for (int i = 0; i < fullRows; i += 4) {
+            for (int m = n; m < n1; m++) {
                 for (int r = i; r < i + 4; r++) {
-                    for (int k = 0; k < depth; k++) c[r][n] = Math.fma(a[r][k], b[k][n], c[r][n]);
+                    for (int k = 0; k < depth; k++) c[r][m] = Math.fma(a[r][k], b[k][m], c[r][m]);
                 }
             }
         }
-        for (; i < rows; i++) oneRow(a[i], b, c[i], depth, n0, n1);
+        for (int i = fullRows; i < rows; i++) oneRow(a[i], b, c[i], depth, n0, n1);
     }
 
     // Each block is its own small method: C2 then inlines every vector operation of it (in one
@@ -187,19 +192,25 @@ final class VectorConvProducts implements FastConv2d.Products {
             s32 = v2.fma(e, s32);
             s33 = v3.fma(e, s33);
         }
-        addRow(dW[o], k, s00, s01, s02, s03, d0, x0, x1, x2, x3, pEnd, P);
-        addRow(dW[o + 1], k, s10, s11, s12, s13, d1, x0, x1, x2, x3, pEnd, P);
-        addRow(dW[o + 2], k, s20, s21, s22, s23, d2, x0, x1, x2, x3, pEnd, P);
-        addRow(dW[o + 3], k, s30, s31, s32, s33, d3, x0, x1, x2, x3, pEnd, P);
-    }
-
-    /** row[k..k+4) += the lane sums of s0..s3 plus the scalar tails of d with x0..x3. */
-    private static void addRow(float[] row, int k, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3,
-                               float[] d, float[] x0, float[] x1, float[] x2, float[] x3, int pEnd, int P) {
-        row[k] += s0.reduceLanes(VectorOperators.ADD) + tail(d, x0, pEnd, P);
-        row[k + 1] += s1.reduceLanes(VectorOperators.ADD) + tail(d, x1, pEnd, P);
-        row[k + 2] += s2.reduceLanes(VectorOperators.ADD) + tail(d, x2, pEnd, P);
-        row[k + 3] += s3.reduceLanes(VectorOperators.ADD) + tail(d, x3, pEnd, P);
+        // the reductions stay in this method: a vector passed to a helper that C2 does not inline is boxed and
+        // reduced by the Vector API's slow Java code (measured: a step twice as slow after a recompilation)
+        float[] w0 = dW[o], w1 = dW[o + 1], w2 = dW[o + 2], w3 = dW[o + 3];
+        w0[k] += s00.reduceLanes(VectorOperators.ADD) + tail(d0, x0, pEnd, P);
+        w0[k + 1] += s01.reduceLanes(VectorOperators.ADD) + tail(d0, x1, pEnd, P);
+        w0[k + 2] += s02.reduceLanes(VectorOperators.ADD) + tail(d0, x2, pEnd, P);
+        w0[k + 3] += s03.reduceLanes(VectorOperators.ADD) + tail(d0, x3, pEnd, P);
+        w1[k] += s10.reduceLanes(VectorOperators.ADD) + tail(d1, x0, pEnd, P);
+        w1[k + 1] += s11.reduceLanes(VectorOperators.ADD) + tail(d1, x1, pEnd, P);
+        w1[k + 2] += s12.reduceLanes(VectorOperators.ADD) + tail(d1, x2, pEnd, P);
+        w1[k + 3] += s13.reduceLanes(VectorOperators.ADD) + tail(d1, x3, pEnd, P);
+        w2[k] += s20.reduceLanes(VectorOperators.ADD) + tail(d2, x0, pEnd, P);
+        w2[k + 1] += s21.reduceLanes(VectorOperators.ADD) + tail(d2, x1, pEnd, P);
+        w2[k + 2] += s22.reduceLanes(VectorOperators.ADD) + tail(d2, x2, pEnd, P);
+        w2[k + 3] += s23.reduceLanes(VectorOperators.ADD) + tail(d2, x3, pEnd, P);
+        w3[k] += s30.reduceLanes(VectorOperators.ADD) + tail(d3, x0, pEnd, P);
+        w3[k + 1] += s31.reduceLanes(VectorOperators.ADD) + tail(d3, x1, pEnd, P);
+        w3[k + 2] += s32.reduceLanes(VectorOperators.ADD) + tail(d3, x2, pEnd, P);
+        w3[k + 3] += s33.reduceLanes(VectorOperators.ADD) + tail(d3, x3, pEnd, P);
     }
 
     /** dW[o..o+2)[k..k+4) += dot products of δ rows d0, d1 with X_col rows k..k+4 (8 accumulators). */
