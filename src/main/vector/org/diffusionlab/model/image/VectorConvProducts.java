@@ -136,15 +136,18 @@ final class VectorConvProducts implements FastConv2d.Products {
      */
     @Override
     public void weightGradient(float[][] delta, float[][] cols, float[][] colsT, float[][] dW, int o0, int o1, int K, int P) {
-        int L = S.length(), pEnd = P - P % L;
-        int o = o0;
-        for (; o + 4 <= o1; o += 4) {
-            int k = 0;
-            for (; k + 4 <= K; k += 4) fourByFour(delta, cols, dW, o, k, pEnd, P);
-            for (; k < K; k++) {
+        int L = S.length(), pEnd = P - P % L, fullRows = o0 + (o1 - o0) / 4 * 4, fullK = K - K % 4;
+        // rows of X_col outer: each group of 4 is read once from memory and stays in L1 while every
+        // block of δ (≤ 32 rows of P, in L2) meets it
+        for (int k = 0; k < fullK; k += 4) {
+            for (int o = o0; o < fullRows; o += 4) fourByFour(delta, cols, dW, o, k, pEnd, P);
+        }
+        for (int o = o0; o < fullRows; o += 4) {
+            for (int k = fullK; k < K; k++) {
                 for (int r = o; r < o + 4; r++) dW[r][k] += dot(delta[r], cols[k], pEnd, P);
             }
         }
+        int o = fullRows;
         for (; o + 2 <= o1; o += 2) {
             float[] d0 = delta[o], d1 = delta[o + 1];
             int k = 0;
