@@ -257,13 +257,16 @@ public final class FastConv2d {
         // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out)
         float[][] Wb = same ? new float[conv.in][out * k * k] : new float[K][out];
         for (int o = 0; o < out; o++) {
-            for (int kk = 0; kk < K; kk++) {
-                if (same) {
-                    int c = kk / (k * k), a = (kk / k) % k, b = kk % k;
-                    Wb[c][(o * k + k - 1 - a) * k + k - 1 - b] = W[o][kk];
-                } else {
-                    Wb[kk][o] = W[o][kk];
+            float[] wo = W[o];
+            if (same) {
+                for (int c = 0, kk = 0; c < conv.in; c++) {
+                    float[] row = Wb[c];
+                    for (int a = 0; a < k; a++) {
+                        for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+                    }
                 }
+            } else {
+                for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
             }
         }
         Tensor dx = new Tensor(x.n, conv.in, h, w);
