@@ -478,11 +478,18 @@ public final class FastConv2d {
         void run(int from, int to);
     }
 
-    /** Splits [0, m) into min(threads, m) contiguous parts run in parallel (one part when m &lt; 2). */
+    /**
+     * Splits [0, m) into min(threads, m) contiguous parts run in parallel (one part when m &lt; 2):
+     * two parts on {@link PairRunner}, more (only tests ask for them) on the common fork-join pool.
+     */
     static void parallel(int m, int threads, Range body) {
         int parts = Math.max(1, Math.min(threads, m));
         if (parts == 1) {
             body.run(0, m);
+            return;
+        }
+        if (parts == 2) {
+            PairRunner.SHARED.run(() -> body.run(0, m / 2), () -> body.run(m / 2, m));
             return;
         }
         IntStream.range(0, parts).parallel().forEach(q -> body.run((int) ((long) m * q / parts), (int) ((long) m * (q + 1) / parts)));
