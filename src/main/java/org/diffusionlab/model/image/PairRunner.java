@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * for {@value #SPIN_NANOS} ns after each job before it parks, longer than the glue between two
  * layers of a training step, so it is awake when the next layer posts; a parked worker takes
  * tens of microseconds to wake up, as long as half a small layer, which is why the common
- * fork-join pool left a third of the split work to the caller (JFR, {@code bench/RESULTS.md}).
+ * fork-join pool left the caller 57 % of the split work (JFR, {@code bench/RESULTS.md}).
  * The spinning costs process CPU for wall time.
  *
  * <p>Which thread runs a half never changes what it computes, so results do not depend on it.
