@@ -28,15 +28,15 @@ import java.util.stream.IntStream;
  * no col2im.
  * Each half of the batch is processed in chunks of about {@value #CHUNK_COLUMNS}
  * columns, so X_col, Y and their gradients stay in the processor's cache (a whole batch of 400
- * images would need tens of megabytes per layer). In plain Java dW = δ·X_colᵀ is computed as a sum of outer products over
- * rows of X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which
+ * images would need tens of megabytes per layer). In plain Java dW = δ·X_colᵀ is computed as a sum
+ * of outer products over rows of X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which
  * the JIT does not vectorize (the Vector API products do use dot products, without the transpose).
  * Floats halve the memory traffic; sums over K ≤ a few thousand terms keep a relative error near
  * 1e-6.
  *
- * <p><b>Threads.</b> The batch is split into {@value #PARTS} fixed halves of images, and one thread
- * runs a whole half through the layer (its im2col, products, col2im), so the two threads meet once
- * per layer and direction instead of once per copy and product. dW and db are summed per half and
+ * <p><b>Threads.</b> The batch is split into {@value #PARTS} fixed halves of images, and the caller
+ * and {@link PairRunner}'s worker each run a whole half through the layer (its im2col, products,
+ * col2im), so the two threads meet once per layer and direction instead of once per copy and product. dW and db are summed per half and
  * the halves added in order afterwards: results do not depend on the number of threads. Each half
  * keeps its buffers between calls, and when it fits in one chunk (as in the digits U-Net's
  * training step) backward reuses the X_col of forward instead of rebuilding it.
