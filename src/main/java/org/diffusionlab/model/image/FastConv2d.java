@@ -1,5 +1,6 @@
 package org.diffusionlab.model.image;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -22,20 +23,23 @@ import java.util.stream.IntStream;
  * the JIT turns into SIMD instructions, or, when the JVM has the Vector API module,
  * {@code VectorConvProducts} with blocks of the result held in registers; the readable loops instead
  * jump between the nine neighbours of each pixel. For stride-1 convolutions whose output has the
- * input's size, im2col copies and col2im adds one contiguous run per row and kernel offset
- * ({@link #im2colSameSize}; {@link #col2imSameSize} zeroes the padding entries of its input in place).
- * The batch is processed in chunks of about {@value #CHUNK_COLUMNS}
+ * input's size, im2col copies one contiguous run per row and kernel offset ({@link #im2colSameSize}),
+ * and backward computes dx as a convolution of δ with the flipped weights ({@link #backward}), with
+ * no col2im.
+ * Each half of the batch is processed in chunks of about {@value #CHUNK_COLUMNS}
  * columns, so X_col, Y and their gradients stay in the processor's cache (a whole batch of 400
- * images would need tens of megabytes per layer); backward rebuilds each chunk's X_col instead of
- * keeping it from forward. In plain Java dW = δ·X_colᵀ is computed as a sum of outer products over
- * rows of X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which
+ * images would need tens of megabytes per layer). In plain Java dW = δ·X_colᵀ is computed as a sum
+ * of outer products over rows of X_colᵀ, again a vectorizable loop, since the dot-product form would be a reduction, which
  * the JIT does not vectorize (the Vector API products do use dot products, without the transpose).
  * Floats halve the memory traffic; sums over K ≤ a few thousand terms keep a relative error near
  * 1e-6.
  *
- * <p><b>Threads.</b> Within each chunk, Y and dX_col are split by column ranges, dW by output
- * channel, X_col by rows and col2im by input channel, each thread owning its part, and every sum
- * runs in the same order whatever the split: results do not depend on the number of threads.
+ * <p><b>Threads.</b> The batch is split into {@value #PARTS} fixed halves of images, and the caller
+ * and {@link PairRunner}'s worker each run a whole half through the layer (its im2col, products,
+ * col2im), so the two threads meet once per layer and direction instead of once per copy and product. dW and db are summed per half and
+ * the halves added in order afterwards: results do not depend on the number of threads. Each half
+ * keeps its buffers between calls, and when it fits in one chunk (as in the digits U-Net's
+ * training step) backward reuses the X_col of forward instead of rebuilding it.
  */
 public final class FastConv2d {
 
@@ -45,6 +49,8 @@ public final class FastConv2d {
     static final int TRANSPOSED_TILE = 64;
     /** Threads used (at most 2: this project's machines have 2 cores). */
     static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    /** Fixed parts of the batch, each computed whole by one thread; fixed so that sums do not depend on {@link #THREADS}. */
+    static final int PARTS = 2;
 
     /**
      * The three matrix products of a chunk. {@link #PLAIN}: loops the JIT vectorizes by itself;
@@ -128,6 +134,9 @@ public final class FastConv2d {
 
     private final Conv2d conv;
     private final Products products;
+    private final int threads;
+    /** One workspace per fixed part of the batch; its buffers are kept between calls. */
+    private final Part[] parts = new Part[PARTS];
     private Tensor input;
     private int h;
     private int w;
@@ -139,8 +148,48 @@ public final class FastConv2d {
     }
 
     FastConv2d(Conv2d conv, Products products) {
+        this(conv, products, THREADS);
+    }
+
+    /** @param threads ≥ 1 threads running the {@value #PARTS} parts of the batch (1 runs both on the caller; tests compare 1, 2 and 3) */
+    FastConv2d(Conv2d conv, Products products, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads = " + threads + " is invalid: must be >= 1");
         this.conv = conv;
         this.products = products;
+        this.threads = threads;
+        for (int q = 0; q < PARTS; q++) parts[q] = new Part();
+    }
+
+    /**
+     * The buffers of one part of the batch: its input in float, X_col, Y, δ and dX_col of one chunk,
+     * and its own dW and db (added to the other parts' in part order).
+     */
+    private static final class Part {
+        float[] xf = new float[0];
+        float[][] cols = new float[0][];
+        float[][] colsT;
+        float[][] y = new float[0][];
+        float[][] delta = new float[0][];
+        float[][] dcols = new float[0][];
+        /** Same-size layers: δ of the part in float (N×C_out×H×W order), and dx of one chunk (C_in×P). */
+        float[] deltaFlat = new float[0];
+        float[][] dxRows = new float[0][];
+        float[][] dW = new float[0][];
+        double[] dB = new double[0];
+        /** H·65536 + W of the input {@link #cols} and {@link #dcols} were filled for: im2col leaves the padding entries at 0, so another size needs new buffers. */
+        int geometry = -1;
+        /** Whether {@link #cols} holds X_col of this part's only chunk from the last forward (then backward skips im2col). */
+        boolean colsKept;
+    }
+
+    /** a when it has at least rows × columns, else a new rows × columns array (the buffers only grow). */
+    private static float[][] atLeast(float[][] a, int rows, int columns) {
+        return a != null && a.length >= rows && (rows == 0 || a[0].length >= columns) ? a : new float[rows][columns];
+    }
+
+    /** The first image of part q of a batch of n: the parts are fixed ({@value #PARTS}), whatever the thread count. */
+    private static int partStart(int n, int q) {
+        return (int) ((long) n * q / PARTS);
     }
 
     Tensor forward(Tensor x) {
@@ -149,149 +198,204 @@ public final class FastConv2d {
         w = x.w;
         ho = conv.outputSize(h);
         wo = conv.outputSize(w);
-        int K = conv.in * conv.k * conv.k, out = conv.out, hw = ho * wo;
+        int K = conv.in * conv.k * conv.k, out = conv.out, hw = ho * wo, chw = conv.in * h * w;
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
-        float[] xf = toFloat(x.data);
         float[][] W = toFloatRows(conv.weight.w(), out, K);
         double[] B = conv.bias.w();
-        float[][] cols = new float[K][perChunk * hw];
-        float[][] Y = new float[out][perChunk * hw];
         Tensor result = new Tensor(x.n, out, ho, wo);
-        for (int first = 0; first < x.n; first += perChunk) {
-            int m = Math.min(perChunk, x.n - first), P = m * hw;
-            im2col(xf, first, m, cols);
-            parallel(P, (p0, p1) -> {
-                for (int o = 0; o < out; o++) {
-                    float[] y = Y[o];
-                    float bo = (float) B[o];
-                    for (int p = p0; p < p1; p++) y[p] = bo;
+        parallel(PARTS, threads, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                int n0 = partStart(x.n, q), n1 = partStart(x.n, q + 1);
+                if (n1 == n0) continue;
+                Part part = parts[q];
+                int columns = Math.min(perChunk, n1 - n0) * hw;
+                if (part.geometry != (h << 16) + w) {
+                    part.cols = new float[0][];
+                    part.dcols = new float[0][];
                 }
-                products.multiply(W, cols, Y, out, K, p0, p1);
-            });
-            for (int b = 0; b < m; b++) {
-                for (int o = 0; o < out; o++) {
-                    float[] y = Y[o];
-                    int dst = ((first + b) * out + o) * hw, src = b * hw;
-                    for (int q = 0; q < hw; q++) result.data[dst + q] = y[src + q];
+                part.geometry = (h << 16) + w;
+                part.cols = atLeast(part.cols, K, columns);
+                part.y = atLeast(part.y, out, columns);
+                if (part.xf.length < (n1 - n0) * chw) part.xf = new float[(n1 - n0) * chw];
+                for (int i = 0, src = n0 * chw; i < (n1 - n0) * chw; i++) part.xf[i] = (float) x.data[src + i];
+                part.colsKept = n1 - n0 <= perChunk;
+                for (int first = n0; first < n1; first += perChunk) {
+                    int m = Math.min(perChunk, n1 - first), P = m * hw;
+                    im2col(part.xf, first - n0, m, part.cols);
+                    for (int o = 0; o < out; o++) Arrays.fill(part.y[o], 0, P, (float) B[o]);
+                    products.multiply(W, part.cols, part.y, out, K, 0, P);
+                    for (int b = 0; b < m; b++) {
+                        for (int o = 0; o < out; o++) {
+                            float[] y = part.y[o];
+                            int dst = ((first + b) * out + o) * hw, src = b * hw;
+                            for (int p = 0; p < hw; p++) result.data[dst + p] = y[src + p];
+                        }
+                    }
                 }
             }
-        }
+        });
         return result;
     }
 
+    /**
+     * dL/dx, and dL/dW, dL/db added into the parameters' gradients, for δ = dy of the last forward.
+     * For {@link #sameSize} layers dx is itself a same-size convolution, of δ with the weights
+     * flipped and transposed, W'[c, (o, a, b')] = W[o, (c, k−1−a, k−1−b')]:
+     * dx[n, c, u, v] = Σ_{o, a, b'} W'[c, (o, a, b')]·δ[n, o, u + a − p, v + b' − p] (since 2p = k − 1),
+     * so backward builds the im2col matrix of δ (copies, as forward) and runs one more product,
+     * instead of scattering dX_col back with col2im. The centre rows (a = b' = p) of that matrix
+     * are δ itself, which dW = δ·X_colᵀ reads. Other layers use dX_col = Wᵀ·δ and col2im.
+     */
     Tensor backward(Tensor dy) {
         if (input == null) throw new IllegalStateException("backward before forward");
         Tensor.requireShape("dy", dy, conv.out, ho, wo);
         Tensor x = input;
-        int K = conv.in * conv.k * conv.k, out = conv.out, hw = ho * wo;
+        int k = conv.k, K = conv.in * k * k, out = conv.out, hw = ho * wo, centre = conv.padding * k + conv.padding;
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
-        float[] xf = toFloat(x.data);
+        boolean same = sameSize();
         float[][] W = toFloatRows(conv.weight.w(), out, K);
-        float[][] Wt = new float[K][out];
+        // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out)
+        float[][] Wb = same ? new float[conv.in][out * k * k] : new float[K][out];
         for (int o = 0; o < out; o++) {
-            for (int kk = 0; kk < K; kk++) Wt[kk][o] = W[o][kk];
+            float[] wo = W[o];
+            if (same) {
+                for (int c = 0, kk = 0; c < conv.in; c++) {
+                    float[] row = Wb[c];
+                    for (int a = 0; a < k; a++) {
+                        for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+                    }
+                }
+            } else {
+                for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
+            }
         }
-        float[][] cols = new float[K][perChunk * hw];
-        float[][] colsT = products.readsTransposedColumns() ? new float[perChunk * hw][K] : null;
-        float[][] D = new float[out][perChunk * hw];
-        float[][] dcols = new float[K][perChunk * hw];
-        float[][] dW = new float[out][K];
-        double[] dB = new double[out];
         Tensor dx = new Tensor(x.n, conv.in, h, w);
-        for (int first = 0; first < x.n; first += perChunk) {
-            int m = Math.min(perChunk, x.n - first), P = m * hw;
-            im2col(xf, first, m, cols);
-            if (colsT != null) transpose(cols, colsT, K, P);
-            for (int b = 0; b < m; b++) {
-                for (int o = 0; o < out; o++) {
-                    int src = ((first + b) * out + o) * hw, dst = b * hw;
-                    float[] d = D[o];
-                    for (int q = 0; q < hw; q++) d[dst + q] = (float) dy.data[src + q];
+        parallel(PARTS, threads, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                int n0 = partStart(x.n, q), n1 = partStart(x.n, q + 1);
+                Part part = parts[q];
+                part.dW = atLeast(part.dW, out, K);
+                for (int o = 0; o < out; o++) Arrays.fill(part.dW[o], 0, K, 0f);
+                if (part.dB.length < out) part.dB = new double[out];
+                Arrays.fill(part.dB, 0);
+                if (n1 == n0) continue;
+                int columns = Math.min(perChunk, n1 - n0) * hw;
+                part.cols = atLeast(part.cols, K, columns);
+                if (products.readsTransposedColumns()) part.colsT = atLeast(part.colsT, columns, K);
+                float[][] delta;
+                if (same) {
+                    part.dcols = atLeast(part.dcols, out * k * k, columns);
+                    part.dxRows = atLeast(part.dxRows, conv.in, columns);
+                    int size = (n1 - n0) * out * hw;
+                    if (part.deltaFlat.length < size) part.deltaFlat = new float[size];
+                    for (int i = 0, src = n0 * out * hw; i < size; i++) part.deltaFlat[i] = (float) dy.data[src + i];
+                    delta = new float[out][];
+                    for (int o = 0; o < out; o++) delta[o] = part.dcols[o * k * k + centre];
+                } else {
+                    part.delta = atLeast(part.delta, out, columns);
+                    part.dcols = atLeast(part.dcols, K, columns);
+                    delta = part.delta;
+                }
+                for (int first = n0; first < n1; first += perChunk) {
+                    int m = Math.min(perChunk, n1 - first), P = m * hw;
+                    if (!part.colsKept) im2col(part.xf, first - n0, m, part.cols);
+                    if (products.readsTransposedColumns()) transpose(part.cols, part.colsT, K, P);
+                    if (same) {
+                        im2colSameSize(part.deltaFlat, out, first - n0, m, part.dcols);
+                    } else {
+                        for (int b = 0; b < m; b++) {
+                            for (int o = 0; o < out; o++) {
+                                int src = ((first + b) * out + o) * hw, dst = b * hw;
+                                float[] d = delta[o];
+                                for (int p = 0; p < hw; p++) d[dst + p] = (float) dy.data[src + p];
+                            }
+                        }
+                    }
+                    // dW += δ·X_colᵀ and db += δ·1
+                    products.weightGradient(delta, part.cols, part.colsT, part.dW, 0, out, K, P);
+                    for (int o = 0; o < out; o++) {
+                        double s = 0;
+                        for (int p = 0; p < P; p++) s += delta[o][p];
+                        part.dB[o] += s;
+                    }
+                    if (same) {
+                        // dx = W'·im2col(δ), written onto this chunk's images
+                        for (int c = 0; c < conv.in; c++) Arrays.fill(part.dxRows[c], 0, P, 0f);
+                        products.multiply(Wb, part.dcols, part.dxRows, conv.in, out * k * k, 0, P);
+                        for (int b = 0; b < m; b++) {
+                            for (int c = 0; c < conv.in; c++) {
+                                float[] d = part.dxRows[c];
+                                int dst = ((first + b) * conv.in + c) * hw, src = b * hw;
+                                for (int p = 0; p < hw; p++) dx.data[dst + p] = d[src + p];
+                            }
+                        }
+                    } else {
+                        // dX_col = Wᵀ·δ, then added back onto the pixels
+                        for (int kk = 0; kk < K; kk++) Arrays.fill(part.dcols[kk], 0, P, 0f);
+                        products.multiply(Wb, delta, part.dcols, K, out, 0, P);
+                        col2im(part.dcols, first, m, dx);
+                    }
                 }
             }
-            // dW += δ·X_colᵀ = Σ_p δ[·, p] ⊗ X_colᵀ[p, ·] and db += δ·1, split by output channel
-            parallel(out, (o0, o1) -> {
-                products.weightGradient(D, cols, colsT, dW, o0, o1, K, P);
-                for (int o = o0; o < o1; o++) {
-                    double s = 0;
-                    for (int p = 0; p < P; p++) s += D[o][p];
-                    dB[o] += s;
-                }
-            });
-            // dX_col = Wᵀ·δ, split by columns
-            parallel(P, (p0, p1) -> {
-                for (int kk = 0; kk < K; kk++) {
-                    float[] dc = dcols[kk];
-                    for (int p = p0; p < p1; p++) dc[p] = 0f;
-                }
-                products.multiply(Wt, D, dcols, K, out, p0, p1);
-            });
-            col2im(dcols, first, m, dx);
-        }
+        });
         double[] gW = conv.weight.g(), gB = conv.bias.g();
-        for (int o = 0; o < out; o++) {
-            gB[o] += dB[o];
-            for (int kk = 0; kk < K; kk++) gW[o * K + kk] += dW[o][kk];
+        for (Part part : parts) {
+            for (int o = 0; o < out; o++) {
+                gB[o] += part.dB[o];
+                for (int kk = 0; kk < K; kk++) gW[o * K + kk] += part.dW[o][kk];
+            }
         }
         return dx;
     }
 
     /**
      * Fills the first m·H_out·W_out columns of X_col (class comment) for images first..first+m−1,
-     * one row per (c, a, b'), rows in parallel. Only the output columns j whose input column
+     * one row per (c, a, b'). Only the output columns j whose input column
      * s·j + b' − p lies inside the image are written, so the inner loop has no branch; the others
      * (the padding) are never written and stay 0 from allocation, whichever chunk came before.
      */
     private void im2col(float[] xf, int first, int m, float[][] c) {
         if (sameSize()) {
-            im2colSameSize(xf, first, m, c);
+            im2colSameSize(xf, conv.in, first, m, c);
             return;
         }
         int k = conv.k, K = c.length;
-        parallel(K, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int ch = r / (k * k), a = (r / k) % k, b = r % k;
-                float[] row = c[r];
-                int j0 = firstInside(b), j1 = endInside(b);
-                for (int img = 0; img < m; img++) {
-                    int base = ((first + img) * conv.in + ch) * h * w;
-                    for (int i = 0; i < ho; i++) {
-                        int u = conv.stride * i + a - conv.padding;
-                        if (u < 0 || u >= h) continue;
-                        int dst = (img * ho + i) * wo, src = base + u * w + b - conv.padding;
-                        for (int j = j0; j < j1; j++) row[dst + j] = xf[src + conv.stride * j];
-                    }
+        for (int r = 0; r < K; r++) {
+            int ch = r / (k * k), a = (r / k) % k, b = r % k;
+            float[] row = c[r];
+            int j0 = firstInside(b), j1 = endInside(b);
+            for (int img = 0; img < m; img++) {
+                int base = ((first + img) * conv.in + ch) * h * w;
+                for (int i = 0; i < ho; i++) {
+                    int u = conv.stride * i + a - conv.padding;
+                    if (u < 0 || u >= h) continue;
+                    int dst = (img * ho + i) * wo, src = base + u * w + b - conv.padding;
+                    for (int j = j0; j < j1; j++) row[dst + j] = xf[src + conv.stride * j];
                 }
             }
-        });
+        }
     }
 
-    /** Adds each entry of a chunk's dX_col back onto the input pixel it was copied from, channels in parallel. */
+    /** Adds each entry of a chunk's dX_col back onto the input pixel it was copied from (layers that are not {@link #sameSize}). */
     private void col2im(float[][] dcols, int first, int m, Tensor dx) {
-        if (sameSize()) {
-            col2imSameSize(dcols, first, m, dx);
-            return;
-        }
         int k = conv.k;
-        parallel(conv.in, (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                for (int a = 0; a < k; a++) {
-                    for (int b = 0; b < k; b++) {
-                        float[] row = dcols[(ch * k + a) * k + b];
-                        int j0 = firstInside(b), j1 = endInside(b);
-                        for (int img = 0; img < m; img++) {
-                            int base = ((first + img) * conv.in + ch) * h * w;
-                            for (int i = 0; i < ho; i++) {
-                                int u = conv.stride * i + a - conv.padding;
-                                if (u < 0 || u >= h) continue;
-                                int src = (img * ho + i) * wo, dst = base + u * w + b - conv.padding;
-                                for (int j = j0; j < j1; j++) dx.data[dst + conv.stride * j] += row[src + j];
-                            }
+        for (int ch = 0; ch < conv.in; ch++) {
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    float[] row = dcols[(ch * k + a) * k + b];
+                    int j0 = firstInside(b), j1 = endInside(b);
+                    for (int img = 0; img < m; img++) {
+                        int base = ((first + img) * conv.in + ch) * h * w;
+                        for (int i = 0; i < ho; i++) {
+                            int u = conv.stride * i + a - conv.padding;
+                            if (u < 0 || u >= h) continue;
+                            int src = (img * ho + i) * wo, dst = base + u * w + b - conv.padding;
+                            for (int j = j0; j < j1; j++) dx.data[dst + conv.stride * j] += row[src + j];
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /** Stride 1 and an output of the input's size (3×3 with padding 1, 1×1 without): {@link #im2colSameSize} applies. */
@@ -308,56 +412,23 @@ public final class FastConv2d {
      * valid pixel to the last. The entries of that run whose column j + b' − p fell outside the
      * image received a pixel of the neighbouring row; they are set back to 0 (the padding).
      */
-    private void im2colSameSize(float[] xf, int first, int m, float[][] c) {
+    private void im2colSameSize(float[] xf, int channels, int first, int m, float[][] c) {
         int k = conv.k, p = conv.padding, hw = h * w;
-        parallel(c.length, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int ch = r / (k * k), a = (r / k) % k, dv = r % k - p;
-                int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
-                if (i1 <= i0 || j1 <= j0) continue;
-                float[] row = c[r];
-                int len = (i1 - i0) * w - j0 - (w - j1);
-                for (int img = 0; img < m; img++) {
-                    int out = img * hw;
-                    System.arraycopy(xf, ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv, row, out + i0 * w + j0, len);
-                    for (int i = i0; i < i1; i++) {
-                        for (int j = 0; j < j0; j++) row[out + i * w + j] = 0f;
-                        for (int j = j1; j < w; j++) row[out + i * w + j] = 0f;
-                    }
+        for (int r = 0; r < c.length; r++) {
+            int ch = r / (k * k), a = (r / k) % k, dv = r % k - p;
+            int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
+            if (i1 <= i0 || j1 <= j0) continue;
+            float[] row = c[r];
+            int len = (i1 - i0) * w - j0 - (w - j1);
+            for (int img = 0; img < m; img++) {
+                int out = img * hw;
+                System.arraycopy(xf, ((first + img) * channels + ch) * hw + (i0 + a - p) * w + j0 + dv, row, out + i0 * w + j0, len);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = 0; j < j0; j++) row[out + i * w + j] = 0f;
+                    for (int j = j1; j < w; j++) row[out + i * w + j] = 0f;
                 }
             }
-        });
-    }
-
-    /**
-     * {@link #col2im} for {@link #sameSize}, the reverse of {@link #im2colSameSize}: the entries of
-     * dX_col that belong to the padding are set to 0 (no pixel receives them), then each run is
-     * added onto the image in one loop.
-     */
-    private void col2imSameSize(float[][] dcols, int first, int m, Tensor dx) {
-        int k = conv.k, p = conv.padding, hw = h * w;
-        parallel(conv.in, (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                for (int a = 0; a < k; a++) {
-                    for (int b = 0; b < k; b++) {
-                        int dv = b - p;
-                        int i0 = Math.max(0, p - a), i1 = Math.min(h, h + p - a), j0 = Math.max(0, -dv), j1 = Math.min(w, w - dv);
-                        if (i1 <= i0 || j1 <= j0) continue;
-                        float[] row = dcols[(ch * k + a) * k + b];
-                        int len = (i1 - i0) * w - j0 - (w - j1);
-                        for (int img = 0; img < m; img++) {
-                            int src = img * hw;
-                            for (int i = i0; i < i1; i++) {
-                                for (int j = 0; j < j0; j++) row[src + i * w + j] = 0f;
-                                for (int j = j1; j < w; j++) row[src + i * w + j] = 0f;
-                            }
-                            int from = src + i0 * w + j0, to = ((first + img) * conv.in + ch) * hw + (i0 + a - p) * w + j0 + dv;
-                            for (int q = 0; q < len; q++) dx.data[to + q] += row[from + q];
-                        }
-                    }
-                }
-            }
-        });
+        }
     }
 
     /** The first output column j with s·j + b' − p ≥ 0. */
@@ -370,12 +441,6 @@ public final class FastConv2d {
     private int endInside(int b) {
         int last = w - 1 + conv.padding - b;
         return last < 0 ? 0 : Math.min(wo, last / conv.stride + 1);
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
-        return f;
     }
 
     private static float[][] toFloatRows(double[] a, int rows, int cols) {
@@ -413,16 +478,18 @@ public final class FastConv2d {
         void run(int from, int to);
     }
 
-    /** Splits [0, m) into {@link #THREADS} contiguous parts run in parallel (one part when m &lt; 2). */
-    private static void parallel(int m, Range body) {
-        parallel(m, THREADS, body);
-    }
-
-    /** Splits [0, m) into min(threads, m) contiguous parts run in parallel (one part when m &lt; 2). */
+    /**
+     * Splits [0, m) into min(threads, m) contiguous parts run in parallel (one part when m &lt; 2):
+     * two parts on {@link PairRunner}, more (only tests ask for them) on the common fork-join pool.
+     */
     static void parallel(int m, int threads, Range body) {
         int parts = Math.max(1, Math.min(threads, m));
         if (parts == 1) {
             body.run(0, m);
+            return;
+        }
+        if (parts == 2) {
+            PairRunner.SHARED.run(() -> body.run(0, m / 2), () -> body.run(m / 2, m));
             return;
         }
         IntStream.range(0, parts).parallel().forEach(q -> body.run((int) ((long) m * q / parts), (int) ((long) m * (q + 1) / parts)));

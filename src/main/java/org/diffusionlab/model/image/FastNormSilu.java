@@ -3,13 +3,17 @@ package org.diffusionlab.model.image;
 /**
  * The fast path of a {@link GroupNorm} followed by a {@link Silu}: y = SiLU(γ·x̂ + β), the same
  * formulas as those two readable layers (see their comments), in one pass over the data and on
- * two threads. Forward gives the readable layers' numbers bit for bit (same operations in the
- * same order); backward too, except the sums dL/dγ and dL/dβ over the batch, whose order differs
- * (below). {@code FastNormSiluTest} checks both.
+ * two threads. With {@link #PLAIN} forward gives the readable layers' numbers bit for bit (same
+ * operations in the same order), and backward too, except the sums dL/dγ and dL/dβ over the batch,
+ * whose order differs (below). With {@link #fastest} (the Vector API when the JVM has the module)
+ * the exponential of the sigmoid is the Vector API's, which may differ from {@link Math#exp} in
+ * the last bits. {@code FastNormSiluTest} checks both.
  *
  * <p><b>Why it is faster.</b> The readable pair reads and writes three whole tensors per pass
  * and runs on one thread; here each image's groups are normalized, shifted and activated while
- * they are in cache, and the batch is split between two threads.
+ * they are in cache, the batch is split between two threads, and with the Vector API the
+ * exponentials (most of the forward's time with {@link Math#exp}) are computed several at once.
+ * The buffers for x̂ and σ are kept between calls.
  *
  * <p><b>Threads and determinism.</b> Images are independent in both directions except for
  * dL/dγ[c] = Σ_n Σ_pixels dL/dz·x̂ and dL/dβ[c] = Σ_n Σ_pixels dL/dz (z = γ·x̂ + β, the SiLU's input).
@@ -18,11 +22,58 @@ package org.diffusionlab.model.image;
  */
 final class FastNormSilu {
 
+    /**
+     * One channel of one image, forward: for q in [from, to), x̂ = (x[q] − μ)·inv, z = γ·x̂ + β,
+     * σ = 1/(1 + e^{−z}) and y = z·σ, written to xh[q], sg[q] and out[q].
+     */
+    interface Activation {
+        void apply(double[] x, int from, int to, double mean, double inv, double gamma, double beta, double[] xh, double[] sg, double[] out);
+
+        /** A few words for benchmark tables. */
+        String describe();
+    }
+
+    /** Plain Java, one pixel at a time: the readable layers' operations, so their numbers bit for bit. */
+    static final Activation PLAIN = new Activation() {
+        @Override
+        public void apply(double[] x, int from, int to, double mean, double inv, double gamma, double beta, double[] xh, double[] sg, double[] out) {
+            for (int q = from; q < to; q++) {
+                double h = (x[q] - mean) * inv, z = gamma * h + beta, s = Silu.sigmoid(z);
+                xh[q] = h;
+                sg[q] = s;
+                out[q] = z * s;
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "plain Java";
+        }
+    };
+
+    /** {@code VectorNormSilu} ({@code src/main/vector}), or null when this JVM lacks the module or the class. */
+    static final Activation VECTOR = loadVector();
+
+    /** {@link #VECTOR} when available, else {@link #PLAIN}. */
+    static Activation fastest() {
+        return VECTOR != null ? VECTOR : PLAIN;
+    }
+
+    private static Activation loadVector() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
+        try {
+            return (Activation) Class.forName(FastNormSilu.class.getPackageName() + ".VectorNormSilu").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;  // compiled without the vector source folder (e.g. by an IDE): plain loop
+        }
+    }
+
     private final GroupNorm norm;
     private final int threads;
-    private double[] normalized;
-    private double[] sigmoid;
-    private double[] inverseStd;
+    private final Activation activation;
+    private double[] normalized = new double[0];
+    private double[] sigmoid = new double[0];
+    private double[] inverseStd = new double[0];
     private Tensor shape;
 
     FastNormSilu(GroupNorm norm) {
@@ -31,9 +82,18 @@ final class FastNormSilu {
 
     /** @param threads ≥ 1 threads splitting the batch (tests compare 1, 2 and 3) */
     FastNormSilu(GroupNorm norm, int threads) {
+        this(norm, threads, fastest());
+    }
+
+    /**
+     * @param threads ≥ 1 threads splitting the batch
+     * @param activation {@link #PLAIN} or {@link #VECTOR}
+     */
+    FastNormSilu(GroupNorm norm, int threads, Activation activation) {
         if (threads < 1) throw new IllegalArgumentException("threads = " + threads + " is invalid: must be >= 1");
         this.norm = norm;
         this.threads = threads;
+        this.activation = activation;
     }
 
     /** y = SiLU(GroupNorm(x)), x and y N×C×H×W. */
@@ -44,9 +104,11 @@ final class FastNormSilu {
         }
         int per = channels / groups, hw = x.h * x.w, m = per * hw;
         shape = x;
-        normalized = new double[x.size()];
-        sigmoid = new double[x.size()];
-        inverseStd = new double[x.n * groups];
+        if (normalized.length != x.size()) {
+            normalized = new double[x.size()];
+            sigmoid = new double[x.size()];
+        }
+        if (inverseStd.length != x.n * groups) inverseStd = new double[x.n * groups];
         Tensor y = x.zerosLike();
         double[] G = norm.gamma().w(), B = norm.beta().w(), xs = x.data, xh = normalized, sg = sigmoid, out = y.data;
         FastConv2d.parallel(x.n, threads, (n0, n1) -> {
@@ -65,14 +127,8 @@ final class FastNormSilu {
                     double inv = 1.0 / Math.sqrt(var + GroupNorm.EPSILON);
                     inverseStd[n * groups + g] = inv;
                     for (int c = g * per; c < (g + 1) * per; c++) {
-                        double gc = G[c], bc = B[c];
                         int base = (n * channels + c) * hw;
-                        for (int q = base; q < base + hw; q++) {
-                            double h = (xs[q] - mean) * inv, z = gc * h + bc, s = Silu.sigmoid(z);
-                            xh[q] = h;
-                            sg[q] = s;
-                            out[q] = z * s;
-                        }
+                        activation.apply(xs, base, base + hw, mean, inv, G[c], B[c], xh, sg, out);
                     }
                 }
             }
@@ -82,7 +138,7 @@ final class FastNormSilu {
 
     /** dL/dx from dL/dy of the last forward; adds dL/dγ and dL/dβ into the GroupNorm's gradients. */
     Tensor backward(Tensor dy) {
-        if (normalized == null) throw new IllegalStateException("backward before forward");
+        if (shape == null) throw new IllegalStateException("backward before forward");
         if (!dy.sameShape(shape)) throw new IllegalArgumentException("dy has shape " + dy.shape() + ", invalid: expected " + shape.shape());
         int channels = norm.channels(), groups = norm.groups();
         int per = channels / groups, hw = dy.h * dy.w, m = per * hw;

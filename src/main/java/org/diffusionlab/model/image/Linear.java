@@ -7,14 +7,18 @@ import java.util.random.RandomGenerator;
  * A fully connected layer on a batch of vectors (N×D_in×1×1): y[n, o] = b[o] + Σ_i W[o, i]·x[n, i].
  * Backward: dL/dW[o, i] = Σ_n δ[n, o]·x[n, i], dL/db[o] = Σ_n δ[n, o], dL/dx[n, i] = Σ_o W[o, i]·δ[n, o].
  * Initialisation as PyTorch's default: uniform in ±1/√D_in.
+ *
+ * <p>This class is the readable reference. {@link #useFastPath} switches it to {@link FastLinear}
+ * (vectorizable loops on two threads, the same sums in the same order).
  */
 public final class Linear implements Layer {
 
-    private final int in;
-    private final int out;
-    private final Parameter weight;
-    private final Parameter bias;
+    final int in;
+    final int out;
+    final Parameter weight;
+    final Parameter bias;
     private Tensor input;
+    private FastLinear fast;
 
     public Linear(String name, int in, int out, RandomGenerator rng) {
         if (in < 1) throw new IllegalArgumentException("in = " + in + " is invalid: must be >= 1");
@@ -29,9 +33,15 @@ public final class Linear implements Layer {
         }
     }
 
+    /** Switches between the readable loops (false) and {@link FastLinear} (true). */
+    public void useFastPath(boolean on) {
+        fast = on ? (fast != null ? fast : new FastLinear(this)) : null;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         Tensor.requireShape("x", x, in, 1, 1);
+        if (fast != null) return fast.forward(x);
         input = x;
         Tensor y = new Tensor(x.n, out, 1, 1);
         double[] W = weight.w(), B = bias.w();
@@ -47,8 +57,9 @@ public final class Linear implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException("backward before forward");
         Tensor.requireShape("dy", dy, out, 1, 1);
+        if (fast != null) return fast.backward(dy);
+        if (input == null) throw new IllegalStateException("backward before forward");
         Tensor dx = input.zerosLike();
         double[] W = weight.w(), dW = weight.g(), dB = bias.g();
         for (int n = 0; n < dy.n; n++) {

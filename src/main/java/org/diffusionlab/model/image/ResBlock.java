@@ -109,6 +109,11 @@ public final class ResBlock {
         fast2 = on ? new FastNormSilu(norm2) : null;
     }
 
+    /** The block's Linear (the embedding's shift), to switch its fast path. */
+    Linear shift() {
+        return shift;
+    }
+
     /** Every convolution of the block (to switch their fast path). */
     List<Conv2d> convolutions() {
         List<Conv2d> c = new ArrayList<>(List.of(conv1, conv2));

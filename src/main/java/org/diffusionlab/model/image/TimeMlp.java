@@ -44,6 +44,11 @@ public final class TimeMlp {
         first.backward(act.backward(second.backward(de)));
     }
 
+    /** Both Linear layers, to switch their fast path. */
+    List<Linear> linears() {
+        return List.of(first, second);
+    }
+
     public List<Parameter> parameters() {
         List<Parameter> p = new ArrayList<>(first.parameters());
         p.addAll(second.parameters());

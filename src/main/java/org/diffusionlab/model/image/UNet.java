@@ -237,10 +237,15 @@ public final class UNet implements ImageDenoiser {
 
     /**
      * Switches the fast paths on (true) or back to the readable layers (false): every convolution
-     * to {@link FastConv2d} and every GroupNorm followed by SiLU to {@link FastNormSilu}.
+     * to {@link FastConv2d}, every GroupNorm followed by SiLU to {@link FastNormSilu} and every
+     * Linear to {@link FastLinear}.
      */
     public void useFastPath(boolean on) {
         for (Conv2d c : convolutions()) c.useFastPath(on);
+        for (Linear l : time.linears()) l.useFastPath(on);
+        for (ResBlock b : encoders) b.shift().useFastPath(on);
+        mid.shift().useFastPath(on);
+        for (ResBlock b : decoders) b.shift().useFastPath(on);
         for (ResBlock b : encoders) b.useFastNormalization(on);
         mid.useFastNormalization(on);
         for (ResBlock b : decoders) b.useFastNormalization(on);

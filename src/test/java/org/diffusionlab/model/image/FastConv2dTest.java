@@ -1,5 +1,7 @@
 package org.diffusionlab.model.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -65,6 +67,40 @@ class FastConv2dTest {
             System.out.printf("fast conv (" + name + ") %s: largest difference from the readable path %.1e%n", java.util.Arrays.toString(c), worst);
             assertTrue(worst < 1e-5, "difference " + worst);
         }
+    }
+
+    @ParameterizedTest(name = "{0} products")
+    @MethodSource("products")
+    @DisplayName("FastConv2d: 1, 2 and 3 threads give the same output and gradients bit for bit, also when backward rebuilds X_col")
+    void independentOfThreadCount(String name, FastConv2d.Products products) {
+        // in, out, k, stride, padding, side, batch: one chunk per half (X_col kept), several chunks per half, stride 2, odd batch
+        int[][] cases = {{5, 7, 3, 1, 1, 8, 9}, {2, 3, 3, 1, 1, 8, 70}, {6, 4, 3, 2, 1, 8, 5}, {3, 2, 1, 1, 0, 4, 1}};
+        for (int[] c : cases) {
+            SplittableRandom rng = new SplittableRandom(c[0] * 17 + c[6]);
+            Conv2d conv = new Conv2d("c", c[0], c[1], c[2], c[3], c[4], rng);
+            Tensor x = GradientCheck.random(c[6], c[0], c[5], c[5], rng);
+            Tensor r = GradientCheck.random(c[6], c[1], conv.outputSize(c[5]), conv.outputSize(c[5]), rng);
+            double[][] first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                FastConv2d fast = new FastConv2d(conv, products, threads);
+                Tensor y = fast.forward(x);
+                for (Parameter p : conv.parameters()) p.zeroGradient();
+                Tensor dx = fast.backward(r);
+                double[][] now = {y.data, dx.data, conv.weight.g().clone(), conv.bias.g().clone()};
+                if (first == null) first = now;
+                for (int i = 0; i < now.length; i++) {
+                    assertArrayEquals(first[i], now[i], 0.0, java.util.Arrays.toString(c) + ", threads = " + threads + ", result " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("FastConv2d rejects a thread count below 1 with its value")
+    void rejectsBadThreadCount() {
+        Conv2d conv = new Conv2d("c", 1, 1, 3, 1, 1, new SplittableRandom(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FastConv2d(conv, FastConv2d.PLAIN, 0));
+        assertTrue(e.getMessage().contains("threads = 0"), e.getMessage());
     }
 
     @Test
