@@ -30,7 +30,7 @@ import org.ejml.simple.SimpleMatrix;
  * active units than layer 1 (on the lab's recipe ≈15 vs ≈26 of 128, averaged over its 8000 steps;
  * more early in training), so summing over the active units of layer 2 is the smaller of the two
  * sparse products. Skipping inactive units (most of them) cuts the work of the three {@code H × H}
- * products about sixfold and changes no result: the skipped terms are exactly zero. Each layer's bias, product
+ * products about sevenfold and changes no result: the skipped terms are exactly zero. Each layer's bias, product
  * and ReLU is one kernel call ({@link FloatKernels.RowCombination#affineRelu}), and so is each
  * product times ReLU's derivative ({@link FloatKernels.RowCombination#maskedCombination}), so that
  * a vector kernel keeps the row in registers between them.
