@@ -34,7 +34,12 @@ public final class Upsample implements Layer {
 
     /** {@link #nearest2x(Tensor)} written into u (N×C×2H×2W, every element overwritten). */
     static Tensor nearest2x(Tensor x, Tensor u) {
-        for (int n = 0; n < x.n; n++) {
+        return nearest2x(x, u, 0, x.n);
+    }
+
+    /** {@link #nearest2x(Tensor, Tensor)} for the images [n0, n1) only. */
+    private static Tensor nearest2x(Tensor x, Tensor u, int n0, int n1) {
+        for (int n = n0; n < n1; n++) {
             for (int c = 0; c < x.c; c++) {
                 for (int i = 0; i < u.h; i++) {
                     for (int j = 0; j < u.w; j++) u.data[u.index(n, c, i, j)] = x.data[x.index(n, c, i / 2, j / 2)];
@@ -51,7 +56,12 @@ public final class Upsample implements Layer {
 
     /** {@link #nearest2xBackward(Tensor)} added into dx (N×C×H/2×W/2, zeros). */
     static Tensor nearest2xBackward(Tensor du, Tensor dx) {
-        for (int n = 0; n < du.n; n++) {
+        return nearest2xBackward(du, dx, 0, du.n);
+    }
+
+    /** {@link #nearest2xBackward(Tensor, Tensor)} for the images [n0, n1) only. */
+    private static Tensor nearest2xBackward(Tensor du, Tensor dx, int n0, int n1) {
+        for (int n = n0; n < n1; n++) {
             for (int c = 0; c < du.c; c++) {
                 for (int i = 0; i < du.h; i++) {
                     for (int j = 0; j < du.w; j++) dx.data[dx.index(n, c, i / 2, j / 2)] += du.data[du.index(n, c, i, j)];
@@ -66,17 +76,19 @@ public final class Upsample implements Layer {
         inputH = x.h;
         inputW = x.w;
         if (!conv.usesFastPath()) return conv.forward(nearest2x(x));
-        upsampled = FastConv2d.reuse(upsampled, x.n, x.c, 2 * x.h, 2 * x.w);
-        return conv.forward(nearest2x(x, upsampled));
+        Tensor u = upsampled = FastConv2d.reuse(upsampled, x.n, x.c, 2 * x.h, 2 * x.w);
+        // images are independent: split over the fast path's two threads, same values
+        FastConv2d.parallel(x.n, FastConv2d.THREADS, (n0, n1) -> nearest2x(x, u, n0, n1));
+        return conv.forward(u);
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         Tensor du = conv.backward(dy), dx;
         if (conv.usesFastPath()) {
-            dx = inputGradient = FastConv2d.reuse(inputGradient, du.n, du.c, du.h / 2, du.w / 2);
-            Arrays.fill(dx.data, 0);  // the blocks add into it
-            nearest2xBackward(du, dx);
+            Tensor d = dx = inputGradient = FastConv2d.reuse(inputGradient, du.n, du.c, du.h / 2, du.w / 2);
+            Arrays.fill(d.data, 0);  // the blocks add into it
+            FastConv2d.parallel(du.n, FastConv2d.THREADS, (n0, n1) -> nearest2xBackward(du, d, n0, n1));
         } else {
             dx = nearest2xBackward(du);
         }
