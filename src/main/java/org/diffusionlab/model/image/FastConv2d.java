@@ -276,19 +276,22 @@ public final class FastConv2d {
         float[][] W = weightRows = toFloatRows(conv.weight.w(), out, K, weightRows);
         // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out); every entry is written below
         float[][] Wb = backwardWeights = same ? exactly(backwardWeights, conv.in, out * k * k) : exactly(backwardWeights, K, out);
-        for (int o = 0; o < out; o++) {
-            float[] wo = W[o];
-            if (same) {
-                for (int c = 0, kk = 0; c < conv.in; c++) {
-                    float[] row = Wb[c];
-                    for (int a = 0; a < k; a++) {
-                        for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+        // rows o split over the threads (each writes its own entries)
+        parallel(out, threads, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                float[] wo = W[o];
+                if (same) {
+                    for (int c = 0, kk = 0; c < conv.in; c++) {
+                        float[] row = Wb[c];
+                        for (int a = 0; a < k; a++) {
+                            for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+                        }
                     }
+                } else {
+                    for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
                 }
-            } else {
-                for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
             }
-        }
+        });
         Tensor dx = inputGradient = reuse(inputGradient, x.n, conv.in, h, w);
         if (!same) Arrays.fill(dx.data, 0);  // col2im adds into it
         parallel(PARTS, threads, (q0, q1) -> {
@@ -361,12 +364,15 @@ public final class FastConv2d {
             }
         });
         double[] gW = conv.weight.g(), gB = conv.bias.g();
-        for (Part part : parts) {
-            for (int o = 0; o < out; o++) {
-                gB[o] += part.dB[o];
-                for (int kk = 0; kk < K; kk++) gW[o * K + kk] += part.dW[o][kk];
+        // the parts' sums added in part order; rows o split over the threads, so each entry sees the same additions
+        parallel(out, threads, (o0, o1) -> {
+            for (Part part : parts) {
+                for (int o = o0; o < o1; o++) {
+                    gB[o] += part.dB[o];
+                    for (int kk = 0; kk < K; kk++) gW[o * K + kk] += part.dW[o][kk];
+                }
             }
-        }
+        });
         return dx;
     }
 
