@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  * and {@link PairRunner}'s worker each run a whole half through the layer (its im2col, products,
  * col2im), so the two threads meet once per layer and direction instead of once per copy and product. dW and db are summed per half and
  * the halves added in order afterwards: results do not depend on the number of threads. Each half
- * keeps its buffers between calls, and when it fits in one chunk (as in the digits U-Net's
+ * keeps its buffers between calls (and the layer its output and dx tensors, {@link #reuse}), and when it fits in one chunk (as in the digits U-Net's
  * training step) backward reuses the X_col of forward instead of rebuilding it.
  */
 public final class FastConv2d {

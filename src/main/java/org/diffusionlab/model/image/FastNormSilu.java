@@ -13,7 +13,7 @@ package org.diffusionlab.model.image;
  * and runs on one thread; here each image's groups are normalized, shifted and activated while
  * they are in cache, the batch is split between two threads, and with the Vector API the
  * exponentials (most of the forward's time with {@link Math#exp}) are computed several at once.
- * The buffers for x̂ and σ are kept between calls.
+ * The buffers for x̂ and σ, the output and dx tensors are kept between calls ({@link FastConv2d#reuse}).
  *
  * <p><b>Threads and determinism.</b> Images are independent in both directions except for
  * dL/dγ[c] = Σ_n Σ_pixels dL/dz·x̂ and dL/dβ[c] = Σ_n Σ_pixels dL/dz (z = γ·x̂ + β, the SiLU's input).

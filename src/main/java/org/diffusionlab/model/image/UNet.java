@@ -256,7 +256,8 @@ public final class UNet implements ImageDenoiser {
     /**
      * Switches the fast paths on (true) or back to the readable layers (false): every convolution
      * to {@link FastConv2d}, every GroupNorm followed by SiLU to {@link FastNormSilu} and every
-     * Linear to {@link FastLinear}.
+     * Linear to {@link FastLinear}. The fast path keeps its layers' outputs and gradients, the
+     * concatenated decoder inputs and their split gradients between steps (see the package comment).
      */
     public void useFastPath(boolean on) {
         for (Conv2d c : convolutions()) c.useFastPath(on);
