@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  * and {@link PairRunner}'s worker each run a whole half through the layer (its im2col, products,
  * col2im), so the two threads meet once per layer and direction instead of once per copy and product. dW and db are summed per half and
  * the halves added in order afterwards: results do not depend on the number of threads. Each half
- * keeps its buffers between calls, and when it fits in one chunk (as in the digits U-Net's
+ * keeps its buffers between calls (and the layer its output and dx tensors, {@link #reuse}), and when it fits in one chunk (as in the digits U-Net's
  * training step) backward reuses the X_col of forward instead of rebuilding it.
  */
 public final class FastConv2d {
@@ -138,6 +138,12 @@ public final class FastConv2d {
     /** One workspace per fixed part of the batch; its buffers are kept between calls. */
     private final Part[] parts = new Part[PARTS];
     private Tensor input;
+    /** The output of forward and dx of backward, reused by the next call of the same shape (see {@link #reuse}). */
+    private Tensor output;
+    private Tensor inputGradient;
+    /** W as C_out rows of K floats, and W' or Wᵀ for backward: refilled from the weights at every call. */
+    private float[][] weightRows = new float[0][];
+    private float[][] backwardWeights = new float[0][];
     private int h;
     private int w;
     private int ho;
@@ -176,6 +182,8 @@ public final class FastConv2d {
         float[][] dxRows = new float[0][];
         float[][] dW = new float[0][];
         double[] dB = new double[0];
+        /** Same-size layers: the rows of δ, which are the centre rows of {@link #dcols}. */
+        float[][] deltaRows = new float[0][];
         /** H·65536 + W of the input {@link #cols} and {@link #dcols} were filled for: im2col leaves the padding entries at 0, so another size needs new buffers. */
         int geometry = -1;
         /** Whether {@link #cols} holds X_col of this part's only chunk from the last forward (then backward skips im2col). */
@@ -185,6 +193,18 @@ public final class FastConv2d {
     /** a when it has at least rows × columns, else a new rows × columns array (the buffers only grow). */
     private static float[][] atLeast(float[][] a, int rows, int columns) {
         return a != null && a.length >= rows && (rows == 0 || a[0].length >= columns) ? a : new float[rows][columns];
+    }
+
+    /**
+     * t when it has shape n×c×h×w, else a new tensor of zeros of that shape. The fast layers return
+     * their outputs and input gradients in tensors kept for the next call: in a training step each
+     * layer runs forward once, then backward once, and every result is consumed before the layer's
+     * next call, so nothing still needed is overwritten; {@link UNet#forward} copies the network's
+     * output, which callers keep (guided sampling runs the network twice). The contents are not
+     * cleared: the caller writes every element or clears them itself.
+     */
+    static Tensor reuse(Tensor t, int n, int c, int h, int w) {
+        return t != null && t.n == n && t.c == c && t.h == h && t.w == w ? t : new Tensor(n, c, h, w);
     }
 
     /** The first image of part q of a batch of n: the parts are fixed ({@value #PARTS}), whatever the thread count. */
@@ -200,9 +220,9 @@ public final class FastConv2d {
         wo = conv.outputSize(w);
         int K = conv.in * conv.k * conv.k, out = conv.out, hw = ho * wo, chw = conv.in * h * w;
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
-        float[][] W = toFloatRows(conv.weight.w(), out, K);
+        float[][] W = weightRows = toFloatRows(conv.weight.w(), out, K, weightRows);
         double[] B = conv.bias.w();
-        Tensor result = new Tensor(x.n, out, ho, wo);
+        Tensor result = output = reuse(output, x.n, out, ho, wo);
         parallel(PARTS, threads, (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 int n0 = partStart(x.n, q), n1 = partStart(x.n, q + 1);
@@ -253,23 +273,27 @@ public final class FastConv2d {
         int k = conv.k, K = conv.in * k * k, out = conv.out, hw = ho * wo, centre = conv.padding * k + conv.padding;
         int perChunk = Math.max(1, CHUNK_COLUMNS / hw);
         boolean same = sameSize();
-        float[][] W = toFloatRows(conv.weight.w(), out, K);
-        // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out)
-        float[][] Wb = same ? new float[conv.in][out * k * k] : new float[K][out];
-        for (int o = 0; o < out; o++) {
-            float[] wo = W[o];
-            if (same) {
-                for (int c = 0, kk = 0; c < conv.in; c++) {
-                    float[] row = Wb[c];
-                    for (int a = 0; a < k; a++) {
-                        for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+        float[][] W = weightRows = toFloatRows(conv.weight.w(), out, K, weightRows);
+        // same size: W' (C_in × C_out·k², flipped); else Wᵀ (K × C_out); every entry is written below
+        float[][] Wb = backwardWeights = same ? exactly(backwardWeights, conv.in, out * k * k) : exactly(backwardWeights, K, out);
+        // rows o split over the threads (each writes its own entries)
+        parallel(out, threads, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                float[] wo = W[o];
+                if (same) {
+                    for (int c = 0, kk = 0; c < conv.in; c++) {
+                        float[] row = Wb[c];
+                        for (int a = 0; a < k; a++) {
+                            for (int b = 0; b < k; b++, kk++) row[(o * k + k - 1 - a) * k + k - 1 - b] = wo[kk];
+                        }
                     }
+                } else {
+                    for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
                 }
-            } else {
-                for (int kk = 0; kk < K; kk++) Wb[kk][o] = wo[kk];
             }
-        }
-        Tensor dx = new Tensor(x.n, conv.in, h, w);
+        });
+        Tensor dx = inputGradient = reuse(inputGradient, x.n, conv.in, h, w);
+        if (!same) Arrays.fill(dx.data, 0);  // col2im adds into it
         parallel(PARTS, threads, (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 int n0 = partStart(x.n, q), n1 = partStart(x.n, q + 1);
@@ -289,7 +313,8 @@ public final class FastConv2d {
                     int size = (n1 - n0) * out * hw;
                     if (part.deltaFlat.length < size) part.deltaFlat = new float[size];
                     for (int i = 0, src = n0 * out * hw; i < size; i++) part.deltaFlat[i] = (float) dy.data[src + i];
-                    delta = new float[out][];
+                    if (part.deltaRows.length != out) part.deltaRows = new float[out][];
+                    delta = part.deltaRows;
                     for (int o = 0; o < out; o++) delta[o] = part.dcols[o * k * k + centre];
                 } else {
                     part.delta = atLeast(part.delta, out, columns);
@@ -339,12 +364,15 @@ public final class FastConv2d {
             }
         });
         double[] gW = conv.weight.g(), gB = conv.bias.g();
-        for (Part part : parts) {
-            for (int o = 0; o < out; o++) {
-                gB[o] += part.dB[o];
-                for (int kk = 0; kk < K; kk++) gW[o * K + kk] += part.dW[o][kk];
+        // the parts' sums added in part order; rows o split over the threads, so each entry sees the same additions
+        parallel(out, threads, (o0, o1) -> {
+            for (Part part : parts) {
+                for (int o = o0; o < o1; o++) {
+                    gB[o] += part.dB[o];
+                    for (int kk = 0; kk < K; kk++) gW[o * K + kk] += part.dW[o][kk];
+                }
             }
-        }
+        });
         return dx;
     }
 
@@ -443,8 +471,14 @@ public final class FastConv2d {
         return last < 0 ? 0 : Math.min(wo, last / conv.stride + 1);
     }
 
-    private static float[][] toFloatRows(double[] a, int rows, int cols) {
-        float[][] f = new float[rows][cols];
+    /** a when it is exactly rows × columns, else a new array of that shape. */
+    private static float[][] exactly(float[][] a, int rows, int columns) {
+        return a.length == rows && (rows == 0 || a[0].length == columns) ? a : new float[rows][columns];
+    }
+
+    /** The row-major rows × cols matrix a in float rows, written into {@code into} when it has that shape. */
+    private static float[][] toFloatRows(double[] a, int rows, int cols, float[][] into) {
+        float[][] f = exactly(into, rows, cols);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) f[r][c] = (float) a[r * cols + c];
         }

@@ -1,5 +1,7 @@
 package org.diffusionlab.model.image;
 
+import java.util.Arrays;
+
 /**
  * The fast path of one {@link Linear}: the readable layer's sums, each in the same order, so the
  * same numbers bit for bit, but with loops over contiguous rows that the JIT turns into SIMD
@@ -18,6 +20,11 @@ final class FastLinear {
     private final Linear linear;
     private final int threads;
     private Tensor input;
+    /** Wᵀ, refilled from the weights at every forward. */
+    private double[] transposed = new double[0];
+    /** y of forward and dx of backward, reused as {@link FastConv2d#reuse} describes. */
+    private Tensor output;
+    private Tensor inputGradient;
 
     FastLinear(Linear linear) {
         this(linear, FastConv2d.THREADS);
@@ -34,11 +41,12 @@ final class FastLinear {
         input = x;
         int in = linear.in, out = linear.out;
         double[] W = linear.weight.w(), B = linear.bias.w(), xs = x.data;
-        double[] Wt = new double[in * out];
+        if (transposed.length != in * out) transposed = new double[in * out];
+        double[] Wt = transposed;
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) Wt[i * out + o] = W[o * in + i];
         }
-        Tensor y = new Tensor(x.n, out, 1, 1);
+        Tensor y = output = FastConv2d.reuse(output, x.n, out, 1, 1);  // each row starts from b below
         double[] ys = y.data;
         FastConv2d.parallel(x.n, threads, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
@@ -59,8 +67,9 @@ final class FastLinear {
         if (dy.n != input.n) throw new IllegalArgumentException("dy has shape " + dy.shape() + ", invalid: expected " + input.n + " rows as x had");
         int in = linear.in, out = linear.out;
         double[] W = linear.weight.w(), dW = linear.weight.g(), dB = linear.bias.g(), xs = input.data, d = dy.data;
-        Tensor dx = input.zerosLike();
+        Tensor dx = inputGradient = FastConv2d.reuse(inputGradient, input.n, input.c, input.h, input.w);
         double[] dxs = dx.data;
+        Arrays.fill(dxs, 0);  // the rows are sums
         FastConv2d.parallel(dy.n, threads, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 int row = n * in;

@@ -13,7 +13,7 @@ package org.diffusionlab.model.image;
  * and runs on one thread; here each image's groups are normalized, shifted and activated while
  * they are in cache, the batch is split between two threads, and with the Vector API the
  * exponentials (most of the forward's time with {@link Math#exp}) are computed several at once.
- * The buffers for x̂ and σ are kept between calls.
+ * The buffers for x̂ and σ, the output and dx tensors are kept between calls ({@link FastConv2d#reuse}).
  *
  * <p><b>Threads and determinism.</b> Images are independent in both directions except for
  * dL/dγ[c] = Σ_n Σ_pixels dL/dz·x̂ and dL/dβ[c] = Σ_n Σ_pixels dL/dz (z = γ·x̂ + β, the SiLU's input).
@@ -74,6 +74,14 @@ final class FastNormSilu {
     private double[] normalized = new double[0];
     private double[] sigmoid = new double[0];
     private double[] inverseStd = new double[0];
+    /** Per image and channel, the two sums of dL/dγ and dL/dβ (N×C, row-major). */
+    private double[] gammaSums = new double[0];
+    private double[] betaSums = new double[0];
+    /** dL/dz of one group, one buffer per fixed part of the batch. */
+    private final double[][] groupGradient = {new double[0], new double[0]};
+    /** y of forward and dx of backward, reused as {@link FastConv2d#reuse} describes. */
+    private Tensor output;
+    private Tensor inputGradient;
     private Tensor shape;
 
     FastNormSilu(GroupNorm norm) {
@@ -109,7 +117,7 @@ final class FastNormSilu {
             sigmoid = new double[x.size()];
         }
         if (inverseStd.length != x.n * groups) inverseStd = new double[x.n * groups];
-        Tensor y = x.zerosLike();
+        Tensor y = output = FastConv2d.reuse(output, x.n, x.c, x.h, x.w);  // every element written below
         double[] G = norm.gamma().w(), B = norm.beta().w(), xs = x.data, xh = normalized, sg = sigmoid, out = y.data;
         FastConv2d.parallel(x.n, threads, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
@@ -142,11 +150,19 @@ final class FastNormSilu {
         if (!dy.sameShape(shape)) throw new IllegalArgumentException("dy has shape " + dy.shape() + ", invalid: expected " + shape.shape());
         int channels = norm.channels(), groups = norm.groups();
         int per = channels / groups, hw = dy.h * dy.w, m = per * hw;
-        Tensor dx = dy.zerosLike();
+        Tensor dx = inputGradient = FastConv2d.reuse(inputGradient, dy.n, dy.c, dy.h, dy.w);  // every element written below
         double[] G = norm.gamma().w(), B = norm.beta().w(), xh = normalized, sg = sigmoid, d = dy.data, out = dx.data;
-        double[][] dGamma = new double[dy.n][channels], dBeta = new double[dy.n][channels];
+        if (gammaSums.length != dy.n * channels) {
+            gammaSums = new double[dy.n * channels];
+            betaSums = new double[dy.n * channels];
+        }
+        double[] dGamma = gammaSums, dBeta = betaSums;
+        for (int q = 0; q < groupGradient.length; q++) {
+            if (groupGradient[q].length < m) groupGradient[q] = new double[m];
+        }
         FastConv2d.parallel(dy.n, threads, (n0, n1) -> {
-            double[] dz = new double[m];
+            // one part per thread with 1 or 2 threads; more threads (tests) get their own buffer
+            double[] dz = threads <= 2 ? groupGradient[n0 == 0 ? 0 : 1] : new double[m];
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < groups; g++) {
                     int start = (n * channels + g * per) * hw;
@@ -164,8 +180,8 @@ final class FastNormSilu {
                             meanG += gq;
                             meanGX += gq * h;
                         }
-                        dGamma[n][c] = sumGamma;
-                        dBeta[n][c] = sumBeta;
+                        dGamma[n * channels + c] = sumGamma;
+                        dBeta[n * channels + c] = sumBeta;
                     }
                     meanG /= m;
                     meanGX /= m;
@@ -181,8 +197,8 @@ final class FastNormSilu {
         double[] gG = norm.gamma().g(), gB = norm.beta().g();
         for (int n = 0; n < dy.n; n++) {
             for (int c = 0; c < channels; c++) {
-                gG[c] += dGamma[n][c];
-                gB[c] += dBeta[n][c];
+                gG[c] += dGamma[n * channels + c];
+                gB[c] += dBeta[n * channels + c];
             }
         }
         return dx;

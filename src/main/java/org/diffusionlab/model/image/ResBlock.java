@@ -64,17 +64,19 @@ public final class ResBlock {
         Tensor h = fast1 != null ? fast1.forward(c1) : act1.forward(norm1.forward(c1));
         Tensor s = shift.forward(e);
         int hw = h.h * h.w;
-        for (int n = 0; n < h.n; n++) {
-            for (int c = 0; c < out; c++) {
-                double v = s.data[n * out + c];
-                int base = (n * out + c) * hw;
-                for (int q = 0; q < hw; q++) h.data[base + q] += v;
+        images(h.n, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                for (int c = 0; c < out; c++) {
+                    double v = s.data[n * out + c];
+                    int base = (n * out + c) * hw;
+                    for (int q = 0; q < hw; q++) h.data[base + q] += v;
+                }
             }
-        }
+        });
         Tensor c2 = conv2.forward(h);
         Tensor y = fast2 != null ? fast2.forward(c2) : act2.forward(norm2.forward(c2));
         Tensor r = skip == null ? x : skip.forward(x);
-        for (int i = 0; i < y.size(); i++) y.data[i] += r.data[i];
+        addImages(y, r);
         return y;
     }
 
@@ -87,20 +89,43 @@ public final class ResBlock {
         Tensor dh = conv2.backward(fast2 != null ? fast2.backward(dy) : norm2.backward(act2.backward(dy)));
         int hw = dh.h * dh.w;
         Tensor ds = new Tensor(dh.n, out, 1, 1);
-        for (int n = 0; n < dh.n; n++) {
-            for (int c = 0; c < out; c++) {
-                double sum = 0;
-                int base = (n * out + c) * hw;
-                for (int q = 0; q < hw; q++) sum += dh.data[base + q];
-                ds.data[n * out + c] = sum;
+        images(dh.n, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                for (int c = 0; c < out; c++) {
+                    double sum = 0;
+                    int base = (n * out + c) * hw;
+                    for (int q = 0; q < hw; q++) sum += dh.data[base + q];
+                    ds.data[n * out + c] = sum;
+                }
             }
-        }
+        });
         Tensor dePart = shift.backward(ds);
         for (int i = 0; i < de.size(); i++) de.data[i] += dePart.data[i];
         Tensor dx = conv1.backward(fast1 != null ? fast1.backward(dh) : norm1.backward(act1.backward(dh)));
         Tensor dr = skip == null ? dy : skip.backward(dy);
-        for (int i = 0; i < dx.size(); i++) dx.data[i] += dr.data[i];
+        addImages(dx, dr);
         return dx;
+    }
+
+    /**
+     * Runs body over the images [0, n): in one call on the readable path, split over the two
+     * threads of {@link FastConv2d#parallel} on the fast path. Every element is computed by the
+     * same operations either way, so the split does not change any result.
+     */
+    private void images(int n, FastConv2d.Range body) {
+        if (fast1 == null) {
+            body.run(0, n);
+        } else {
+            FastConv2d.parallel(n, FastConv2d.THREADS, body);
+        }
+    }
+
+    /** y += r, elementwise (same shapes: the residual connection and its gradient). */
+    private void addImages(Tensor y, Tensor r) {
+        int per = y.c * y.h * y.w;
+        images(y.n, (n0, n1) -> {
+            for (int i = n0 * per; i < n1 * per; i++) y.data[i] += r.data[i];
+        });
     }
 
     /** Switches both GroupNorm+SiLU pairs to {@link FastNormSilu} (true) or the readable layers (false); the convolutions are switched by the caller. */

@@ -12,10 +12,18 @@ public final class SkipConcat {
 
     /** [a, b] along the channels. */
     public static Tensor concat(Tensor a, Tensor b) {
+        return concat(a, b, null);
+    }
+
+    /**
+     * [a, b] along the channels, written into {@code into} when it has the result's shape (the fast
+     * path keeps it between steps), else into a new tensor.
+     */
+    static Tensor concat(Tensor a, Tensor b, Tensor into) {
         if (a.n != b.n || a.h != b.h || a.w != b.w) {
             throw new IllegalArgumentException("b has shape " + b.shape() + ", invalid: must match a = " + a.shape() + " except in channels");
         }
-        Tensor y = new Tensor(a.n, a.c + b.c, a.h, a.w);
+        Tensor y = FastConv2d.reuse(into, a.n, a.c + b.c, a.h, a.w);  // every element written below
         int hw = a.h * a.w;
         for (int n = 0; n < a.n; n++) {
             System.arraycopy(a.data, n * a.c * hw, y.data, n * y.c * hw, a.c * hw);
@@ -30,15 +38,26 @@ public final class SkipConcat {
      * @param aChannels C_a, in 1..C−1
      */
     public static Tensor[] split(Tensor dy, int aChannels) {
+        return split(dy, aChannels, new Tensor[2]);
+    }
+
+    /**
+     * {@link #split(Tensor, int)} into {@code into[0]} and {@code into[1]} when they have the parts'
+     * shapes (the fast path keeps them between steps), else into new tensors stored there.
+     *
+     * @return {@code into}
+     */
+    static Tensor[] split(Tensor dy, int aChannels, Tensor[] into) {
         if (aChannels < 1 || aChannels >= dy.c) {
             throw new IllegalArgumentException("aChannels = " + aChannels + " is invalid: must lie in [1, " + (dy.c - 1) + "]");
         }
         int bChannels = dy.c - aChannels, hw = dy.h * dy.w;
-        Tensor da = new Tensor(dy.n, aChannels, dy.h, dy.w), db = new Tensor(dy.n, bChannels, dy.h, dy.w);
+        Tensor da = into[0] = FastConv2d.reuse(into[0], dy.n, aChannels, dy.h, dy.w);  // every element written below
+        Tensor db = into[1] = FastConv2d.reuse(into[1], dy.n, bChannels, dy.h, dy.w);
         for (int n = 0; n < dy.n; n++) {
             System.arraycopy(dy.data, n * dy.c * hw, da.data, n * aChannels * hw, aChannels * hw);
             System.arraycopy(dy.data, (n * dy.c + aChannels) * hw, db.data, n * bChannels * hw, bChannels * hw);
         }
-        return new Tensor[] {da, db};
+        return into;
     }
 }

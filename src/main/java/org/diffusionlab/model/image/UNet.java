@@ -108,6 +108,10 @@ public final class UNet implements ImageDenoiser {
     /** The fast path of outNorm + outAct, or null for the readable layers. */
     private FastNormSilu outFast;
     private int[] upChannels;
+    /** On the fast path: per decoder the concatenated input and the two parts of its gradient, and dL/de; reused between steps. */
+    private final List<Tensor> concatenated = new ArrayList<>();
+    private final List<Tensor[]> splitGradients = new ArrayList<>();
+    private Tensor embeddingGradient;
 
     public UNet(Config config, RandomGenerator rng) {
         this.config = config;
@@ -178,20 +182,34 @@ public final class UNet implements ImageDenoiser {
         for (int i = 0; i < ups.size(); i++) {
             int l = encoders.size() - 1 - i;
             h = ups.get(i).forward(h);
-            h = decoders.get(i).forward(SkipConcat.concat(h, skips.get(l)), emb);
+            if (outFast == null) {
+                h = SkipConcat.concat(h, skips.get(l));
+            } else {
+                h = SkipConcat.concat(h, skips.get(l), concatenated.get(i));
+                concatenated.set(i, h);
+            }
+            h = decoders.get(i).forward(h, emb);
         }
-        return outConv.forward(outFast != null ? outFast.forward(h) : outAct.forward(outNorm.forward(h)));
+        if (outFast == null) return outConv.forward(outAct.forward(outNorm.forward(h)));
+        return outConv.forward(outFast.forward(h)).copy();  // the fast layers' outputs are reused; the caller keeps this one
     }
 
     /** Adds dL/dθ into every parameter's gradient, for dL/d(output) of the last forward. */
     public void backward(Tensor dOut) {
         Tensor dh = outConv.backward(dOut);
         Tensor d = outFast != null ? outFast.backward(dh) : outNorm.backward(outAct.backward(dh));
-        Tensor de = new Tensor(dOut.n, config.embedding(), 1, 1);
+        Tensor de;
+        if (outFast == null) {
+            de = new Tensor(dOut.n, config.embedding(), 1, 1);
+        } else {
+            de = embeddingGradient = FastConv2d.reuse(embeddingGradient, dOut.n, config.embedding(), 1, 1);
+            Arrays.fill(de.data, 0);  // the blocks add into it
+        }
         Tensor[] dSkips = new Tensor[encoders.size()];
         for (int i = ups.size() - 1; i >= 0; i--) {
             int l = encoders.size() - 1 - i;
-            Tensor[] parts = SkipConcat.split(decoders.get(i).backward(d, de), upChannels[l]);
+            Tensor dIn = decoders.get(i).backward(d, de);
+            Tensor[] parts = outFast == null ? SkipConcat.split(dIn, upChannels[l]) : SkipConcat.split(dIn, upChannels[l], splitGradients.get(i));
             dSkips[l] = parts[1];
             d = ups.get(i).backward(parts[0]);
         }
@@ -238,7 +256,8 @@ public final class UNet implements ImageDenoiser {
     /**
      * Switches the fast paths on (true) or back to the readable layers (false): every convolution
      * to {@link FastConv2d}, every GroupNorm followed by SiLU to {@link FastNormSilu} and every
-     * Linear to {@link FastLinear}.
+     * Linear to {@link FastLinear}. The fast path keeps its layers' outputs and gradients, the
+     * concatenated decoder inputs and their split gradients between steps (see the package comment).
      */
     public void useFastPath(boolean on) {
         for (Conv2d c : convolutions()) c.useFastPath(on);
@@ -250,6 +269,13 @@ public final class UNet implements ImageDenoiser {
         mid.useFastNormalization(on);
         for (ResBlock b : decoders) b.useFastNormalization(on);
         outFast = on ? new FastNormSilu(outNorm) : null;
+        concatenated.clear();
+        splitGradients.clear();
+        for (int i = 0; on && i < ups.size(); i++) {
+            concatenated.add(null);
+            splitGradients.add(new Tensor[2]);
+        }
+        embeddingGradient = null;
     }
 
     private List<Conv2d> convolutions() {

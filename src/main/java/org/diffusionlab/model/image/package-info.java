@@ -11,6 +11,9 @@
  * <p>Each layer caches what its backward pass needs during forward, so the protocol is: forward,
  * then at most one backward for that forward. Backward <em>adds</em> into the parameter
  * gradients (zero them before a new mini-batch) and returns the gradient with respect to the
- * layer's input.
+ * layer's input. On the fast path ({@link org.diffusionlab.model.image.UNet#useFastPath}) a layer
+ * returns its output and input gradient in tensors it keeps and overwrites at its next call of
+ * the same shape, so a caller that needs a result beyond that copies it; {@code UNet.forward}
+ * does so for the network's output.
  */
 package org.diffusionlab.model.image;

@@ -71,7 +71,7 @@ class FastConv2dTest {
 
     @ParameterizedTest(name = "{0} products")
     @MethodSource("products")
-    @DisplayName("FastConv2d: 1, 2 and 3 threads give the same output and gradients bit for bit, also when backward rebuilds X_col")
+    @DisplayName("FastConv2d: 1, 2 and 3 threads give the same output and gradients bit for bit, also when backward rebuilds X_col and on a second call")
     void independentOfThreadCount(String name, FastConv2d.Products products) {
         // in, out, k, stride, padding, side, batch: one chunk per half (X_col kept), several chunks per half, stride 2, odd batch
         int[][] cases = {{5, 7, 3, 1, 1, 8, 9}, {2, 3, 3, 1, 1, 8, 70}, {6, 4, 3, 2, 1, 8, 5}, {3, 2, 1, 1, 0, 4, 1}};
@@ -83,13 +83,16 @@ class FastConv2dTest {
             double[][] first = null;
             for (int threads = 1; threads <= 3; threads++) {
                 FastConv2d fast = new FastConv2d(conv, products, threads);
-                Tensor y = fast.forward(x);
-                for (Parameter p : conv.parameters()) p.zeroGradient();
-                Tensor dx = fast.backward(r);
-                double[][] now = {y.data, dx.data, conv.weight.g().clone(), conv.bias.g().clone()};
-                if (first == null) first = now;
-                for (int i = 0; i < now.length; i++) {
-                    assertArrayEquals(first[i], now[i], 0.0, java.util.Arrays.toString(c) + ", threads = " + threads + ", result " + i);
+                // twice on one instance: the second call writes into the tensors and buffers the first returned
+                for (int call = 1; call <= 2; call++) {
+                    Tensor y = fast.forward(x);
+                    for (Parameter p : conv.parameters()) p.zeroGradient();
+                    Tensor dx = fast.backward(r);
+                    double[][] now = {y.data.clone(), dx.data.clone(), conv.weight.g().clone(), conv.bias.g().clone()};
+                    if (first == null) first = now;
+                    for (int i = 0; i < now.length; i++) {
+                        assertArrayEquals(first[i], now[i], 0.0, java.util.Arrays.toString(c) + ", threads = " + threads + ", call " + call + ", result " + i);
+                    }
                 }
             }
         }
@@ -104,7 +107,7 @@ class FastConv2dTest {
     }
 
     @Test
-    @DisplayName("a U-Net on the fast path gives the readable U-Net's output and gradients within 1e-4")
+    @DisplayName("a U-Net on the fast path gives the readable U-Net's output and gradients within 1e-4, and repeats a step bit for bit while reusing its tensors")
     void wholeNetwork() {
         SplittableRandom rng = new SplittableRandom(11);
         UNet net = new UNet(UNet.Config.digits(10, 50), rng);
@@ -124,5 +127,20 @@ class FastConv2dTest {
         for (int i = 0; i < grads.size(); i++) worst = Math.max(worst, difference(net.parameters().get(i).g(), grads.get(i)));
         System.out.printf("fast U-Net: largest difference from the readable path %.1e%n", worst);
         assertTrue(worst < 1e-4, "difference " + worst);
+
+        // the fast layers reuse their tensors between steps: a second step with other inputs must not change the
+        // first output (the caller keeps it), and a third with the first inputs must repeat the first step bit for bit
+        double[] kept = outFast.data.clone();
+        List<double[]> fastGrads = net.parameters().stream().map(p -> p.g().clone()).toList();
+        Tensor other = net.forward(GradientCheck.random(6, 1, 8, 8, rng), new int[] {2, 3, 4, 5, 6, 7}, new int[] {-1, 0, 1, 2, 3, 4});
+        net.zeroGradients();
+        net.backward(GradientCheck.random(6, 1, 8, 8, rng));
+        assertArrayEquals(kept, outFast.data, 0.0, "the first output after a second forward");
+        assertTrue(difference(other.data, kept) > 1e-3, "the second input gives another output");
+        Tensor again = net.forward(x, t, y);
+        net.zeroGradients();
+        net.backward(r);
+        assertArrayEquals(kept, again.data, 0.0, "output of the repeated step");
+        for (int i = 0; i < fastGrads.size(); i++) assertArrayEquals(fastGrads.get(i), net.parameters().get(i).g(), 0.0, "gradient " + i + " of the repeated step");
     }
 }
