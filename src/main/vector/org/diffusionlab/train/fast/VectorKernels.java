@@ -18,6 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * tests, the benchmarks, and the main job through {@code cli.VectorRelaunch}); everywhere else (an
  * IDE, a student's {@code java} command) the plain kernel runs. Results differ from the plain kernel's only by rounding
  * (one rounding per fused multiply-add instead of two); {@code FusedMlpTest} checks both.
+ *
+ * <p>The loop that keeps eight vectors of the row in registers is written out in each of
+ * {@link #addRowCombination}, {@link #affineRelu} and {@link #maskedCombination} on purpose: a
+ * helper that took or returned the vectors would box them whenever C2 did not inline it, which
+ * made a step several times slower here (see {@code bench/RESULTS.md}, fourth pass).
  */
 final class VectorKernels implements FloatKernels.RowCombination {
 
