@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The loop that keeps eight vectors of the row in registers is written out in each of
  * {@link #addRowCombination}, {@link #affineRelu} and {@link #maskedCombination} on purpose: a
- * helper that took or returned the vectors would box them whenever C2 did not inline it, which
- * made a step several times slower here (see {@code bench/RESULTS.md}, fourth pass).
+ * helper that took or returned the vectors would box them whenever C2 did not inline it (the
+ * U-Net's dW kernel made its step twice as slow that way; {@code bench/RESULTS.md}, fourth pass).
  */
 final class VectorKernels implements FloatKernels.RowCombination {
 
