@@ -41,6 +41,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -369,13 +370,8 @@ public final class IsolationCheck {
             description = "Check that every exercise, solved alone, earns exactly its own points.")
     static final class Cli implements Callable<Integer> {
 
-        @Option(names = "--solutions", paramLabel = "DIR", defaultValue = "solutions/src/main",
-                description = "The solutions tree (default: ${DEFAULT-VALUE}).")
-        Path solutions;
-
-        @Option(names = "--graders", paramLabel = "DIR", defaultValue = "solutions/target/test-classes",
-                description = "The compiled graders (default: ${DEFAULT-VALUE}).")
-        Path graders;
+        @Mixin
+        SolutionTrees trees;
 
         @Option(names = "--lab", paramLabel = "NAME", description = "Check only this lab (repeatable; default: every lab).")
         Set<String> labs = new TreeSet<>();
@@ -390,7 +386,7 @@ public final class IsolationCheck {
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("isolation-check");
             try {
-                Result r = check(solutions, graders, labs, work);
+                Result r = check(trees.solutions, trees.graders, labs, work);
                 out.print(r.summary());
                 out.flush();
                 return r.ok() ? 0 : 1;

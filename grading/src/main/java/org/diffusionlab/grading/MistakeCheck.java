@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -317,13 +318,8 @@ public final class MistakeCheck {
             description = "Check that every listed mistake costs only its exercise and shows its hint, and every variant keeps full marks.")
     static final class Cli implements Callable<Integer> {
 
-        @Option(names = "--solutions", paramLabel = "DIR", defaultValue = "solutions/src/main",
-                description = "The solutions tree (default: ${DEFAULT-VALUE}).")
-        Path solutions;
-
-        @Option(names = "--graders", paramLabel = "DIR", defaultValue = "solutions/target/test-classes",
-                description = "The compiled graders (default: ${DEFAULT-VALUE}).")
-        Path graders;
+        @Mixin
+        SolutionTrees trees;
 
         @Option(names = "--fixtures", paramLabel = "DIR", defaultValue = "solutions/mistakes",
                 description = "The fixture files <lab>.txt (default: ${DEFAULT-VALUE}).")
@@ -345,7 +341,7 @@ public final class MistakeCheck {
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("mistake-check");
             try {
-                Result r = check(solutions, graders, fixtures, labs, work);
+                Result r = check(trees.solutions, trees.graders, fixtures, labs, work);
                 if (verbose) {
                     for (EntryOutcome o : r.outcomes()) {
                         out.println((o.ok() ? "ok   " : "FAIL ") + o.entry().label() + (o.lost().isEmpty() ? "" : " lost " + o.lost()));
